@@ -81,7 +81,8 @@ class RelativeIriError(JsonLdError):
 
 # --- Data Integrity §3.1 ---------------------------------------------------------------------
 class ProofGenerationError(PassportError):
-    type, title, status, code = SEC + "PROOF_GENERATION_ERROR", "The proof could not be made", 400, -16
+    type, title, status, code = (SEC + "PROOF_GENERATION_ERROR", "The proof could not be made",
+                                 400, -16)
 
 
 class MalformedProofError(PassportError):

@@ -72,7 +72,8 @@ class PublicKey:
             if curve == "Ed25519":
                 return cls(curve, ed25519.Ed25519PublicKey.from_public_bytes(raw))
             if curve in _EC:
-                return cls(curve, ec.EllipticCurvePublicKey.from_encoded_point(_EC[curve][0](), raw))
+                point = ec.EllipticCurvePublicKey.from_encoded_point(_EC[curve][0](), raw)
+                return cls(curve, point)
         except ValueError as exc:
             raise ValueError(f"not a valid {curve} public key: {exc}") from None
         raise ValueError(f"curve {curve!r} is not allowed")

@@ -1,0 +1,284 @@
+"""Fast path: reuse the JSON-LD → RDF conversion of documents that share a *shape*.
+
+97–99 % of a Data Integrity operation is JSON-LD expansion (STANDARDS.md, "Where the time goes").
+Credentials from one issuer differ only in their values, so the conversion is done once per
+shape with every variable value replaced by a unique *slot* sentinel, and later documents of that
+shape get their quads by putting their values into the slots.
+
+A shape keeps verbatim everything that can change how JSON-LD reads the document: every key,
+the whole ``@context``, every ``type``/``@type`` value, booleans, nulls, floats and the JSON type
+of each value. Strings and integers become slots. A shape is only cached when the trial run
+proves every slot came out whole as exactly one IRI, literal or integer literal; a value put into
+an IRI slot must be an absolute IRI that no context could rewrite (no term prefix, no blank-node
+label). Anything that cannot be proven exact takes the full path (``dataset.document_to_quads``).
+Tests compare both paths byte for byte on every vector and on mutated documents.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from .dataset import document_to_quads
+from .loader import FrozenLoader, default_loader
+from .rdfc import XSD_STRING, Quad, iri_token
+
+MARK = "urn:x-passport-slot:"
+INT_BASE = 7_300_000_000_000
+XSD_INTEGER_SUFFIX = "^^<http://www.w3.org/2001/XMLSchema#integer>"
+SEP = "\x1f"
+MAX_SHAPES = 512
+MAX_INT = 10**15
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`]*\Z")
+_LITERAL_NEEDS = re.compile(r'[\x00-\x1f\x7f"\\]')
+_UNCACHEABLE = object()
+
+
+@dataclass(frozen=True)
+class _Slot:
+    kind: str  # "iri" | "literal" | "int"
+    index: int
+    suffix: str  # datatype / language part of a literal token
+
+
+@dataclass(frozen=True)
+class _Template:
+    quads: tuple[tuple[object, object, object, object], ...]
+    iri_slots: frozenset[int]
+    int_slots: frozenset[int]
+    forbidden_prefixes: frozenset[str]
+
+
+class _Shape:
+    __slots__ = ("tokens", "values", "ok")
+
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+        self.values: list[object] = []
+        self.ok = True
+
+
+def _shape_of(document: dict) -> _Shape:
+    shape = _Shape()
+    tokens, values = shape.tokens, shape.values
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            tokens.append("{")
+            for key, value in node.items():
+                if SEP in key or MARK in key:
+                    shape.ok = False
+                tokens.append(key)
+                if key == "@context" or key == "type" or key == "@type":
+                    constant = json.dumps(value)
+                    if MARK in constant:
+                        shape.ok = False
+                    tokens.append(constant)
+                else:
+                    walk(value)
+            tokens.append("}")
+        elif isinstance(node, list):
+            tokens.append("[")
+            for item in node:
+                walk(item)
+            tokens.append("]")
+        elif isinstance(node, str):
+            tokens.append("s")
+            values.append(node)
+        elif node is True or node is False or node is None:
+            tokens.append(repr(node))
+        elif isinstance(node, int):
+            tokens.append("i")
+            values.append(node)
+        else:
+            tokens.append("f" + repr(node))
+
+    walk(document)
+    return shape
+
+
+def _with_sentinels(node, counter: list[int]):
+    if isinstance(node, dict):
+        return {key: (value if key in ("@context", "type", "@type")
+                      else _with_sentinels(value, counter)) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_with_sentinels(item, counter) for item in node]
+    if isinstance(node, str) or (isinstance(node, int) and not isinstance(node, bool)):
+        index = counter[0]
+        counter[0] += 1
+        return f"{MARK}{index}" if isinstance(node, str) else INT_BASE + index
+    return node
+
+
+def _context_terms(loader: FrozenLoader, document: dict) -> frozenset[str]:
+    """Every term any context of the document could define (a generous over-approximation)."""
+    terms: set[str] = set()
+
+    def collect(context) -> None:
+        if isinstance(context, str):
+            if context in loader:
+                collect(loader.get(context).document.get("@context"))
+        elif isinstance(context, list):
+            for item in context:
+                collect(item)
+        elif isinstance(context, dict):
+            for key, value in context.items():
+                terms.add(key)
+                if isinstance(value, dict) and "@context" in value:
+                    collect(value["@context"])
+
+    def find(node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    collect(value)
+                else:
+                    find(value)
+        elif isinstance(node, list):
+            for item in node:
+                find(item)
+
+    find(document)
+    return frozenset(terms)
+
+
+def _slot_for(token: str, slots: dict[str, int], position: int) -> object:
+    """Classify one term token of the trial run: constant, a slot, or proof of non-exactness."""
+    if MARK not in token and not (token.startswith('"') and str(INT_BASE)[:6] in token):
+        return token
+    if token.startswith("<"):
+        index = slots.get(token[1:-1])
+        if index is None or position == 1:
+            return _UNCACHEABLE
+        return _Slot("iri", index, "")
+    if token.startswith('"'):
+        end = token.index('"', 1)
+        lexical, suffix = token[1:end], token[end + 1:]
+        if MARK in suffix:
+            return _UNCACHEABLE
+        index = slots.get(lexical)
+        if index is not None:
+            return _Slot("literal", index, suffix)
+        if lexical.isdigit() and suffix == XSD_INTEGER_SUFFIX:
+            number = int(lexical) - INT_BASE
+            if 0 <= number < len(slots) + 10**6:
+                return _Slot("int", number, suffix)
+        return _UNCACHEABLE if MARK in lexical else token
+    return _UNCACHEABLE
+
+
+def _build_template(document: dict, loader: FrozenLoader, value_count: int):
+    counter = [0]
+    trial = _with_sentinels(document, counter)
+    try:
+        quads = document_to_quads(trial, loader=loader)
+    except Exception:  # noqa: BLE001 - any failure means: use the full path on the real document
+        return None
+    slots = {f"{MARK}{i}": i for i in range(value_count)}
+    seen: set[int] = set()
+    iri_slots: set[int] = set()
+    int_slots: set[int] = set()
+    template = []
+    for quad in quads:
+        parts = []
+        for position, token in enumerate(quad):
+            part = _slot_for(token, slots, position) if token else token
+            if part is _UNCACHEABLE:
+                return None
+            if isinstance(part, _Slot):
+                seen.add(part.index)
+                if part.kind == "iri":
+                    iri_slots.add(part.index)
+                elif part.kind == "int":
+                    int_slots.add(part.index)
+            parts.append(part)
+        template.append(tuple(parts))
+    if len(seen) != value_count:
+        return None  # a value vanished or was merged: not provably exact
+    return _Template(tuple(template), frozenset(iri_slots), frozenset(int_slots),
+                     _context_terms(loader, document))
+
+
+def _escape_literal(value: str) -> str:
+    if _LITERAL_NEEDS.search(value):
+        from .rdfc import literal_token
+
+        return literal_token(value, XSD_STRING)[1:-1]
+    return value
+
+
+def _fill(template: _Template, values: list[object]) -> list[Quad] | None:
+    for index in template.iri_slots:
+        value = values[index]
+        if not isinstance(value, str) or not _ABSOLUTE_IRI.match(value) or MARK in value:
+            return None
+        prefix = value.split(":", 1)[0]
+        if prefix in template.forbidden_prefixes or value in template.forbidden_prefixes:
+            return None
+    for index in template.int_slots:
+        value = values[index]
+        if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= MAX_INT:
+            return None
+    quads = []
+    for quad in template.quads:
+        out = []
+        for part in quad:
+            if part.__class__ is str:
+                out.append(part)
+                continue
+            value = values[part.index]
+            if part.kind == "iri":
+                out.append(iri_token(value))
+            elif part.kind == "int":
+                out.append(f'"{value}"{part.suffix}')
+            else:
+                if not isinstance(value, str):
+                    return None
+                out.append(f'"{_escape_literal(value)}"{part.suffix}')
+        quads.append(tuple(out))
+    return quads
+
+
+class ShapeCache:
+    """Thread-safe LRU of shape templates. ``quads(document)`` is exact or falls back."""
+
+    def __init__(self, loader: FrozenLoader | None = None, max_shapes: int = MAX_SHAPES) -> None:
+        self.loader = loader or default_loader()
+        self.max_shapes = max_shapes
+        self._templates: OrderedDict[str, _Template | None] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = self.fallbacks = 0
+
+    def quads(self, document: dict) -> list[Quad]:
+        shape = _shape_of(document)
+        if not shape.ok:
+            self.fallbacks += 1
+            return document_to_quads(document, loader=self.loader)
+        key = SEP.join(shape.tokens)
+        with self._lock:
+            known = key in self._templates
+            template = self._templates.get(key)
+            if known:
+                self._templates.move_to_end(key)
+        if not known:
+            self.misses += 1
+            template = _build_template(document, self.loader, len(shape.values))
+            with self._lock:
+                self._templates[key] = template
+                while len(self._templates) > self.max_shapes:
+                    self._templates.popitem(last=False)
+        if template is not None:
+            quads = _fill(template, shape.values)
+            if quads is not None:
+                if known:
+                    self.hits += 1
+                return quads
+        self.fallbacks += 1
+        return document_to_quads(document, loader=self.loader)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._templates.clear()

@@ -1,0 +1,1 @@
+"""Proofs: Data Integrity (generic + one module per cryptosuite) and VC-JOSE-COSE."""
