@@ -174,7 +174,12 @@ class PrivateKey:
     @classmethod
     def from_raw(cls, curve: str, secret: bytes) -> PrivateKey:
         if curve == "Ed25519":
-            return cls(curve, ed25519.Ed25519PrivateKey.from_private_bytes(secret))
+            # Some libraries store seed || public key (64 bytes); check the halves agree.
+            seed, public = (secret[:32], secret[32:]) if len(secret) == 64 else (secret, b"")
+            key = cls(curve, ed25519.Ed25519PrivateKey.from_private_bytes(seed))
+            if public and public != key.public_key.raw:
+                raise ValueError("the Ed25519 secret key's public half does not match")
+            return key
         if curve in _EC:
             return cls(curve, ec.derive_private_key(int.from_bytes(secret, "big"), _EC[curve][0]()))
         raise ValueError(f"curve {curve!r} is not allowed")
