@@ -7,10 +7,14 @@ shape get their quads by putting their values into the slots.
 
 A shape keeps verbatim everything that can change how JSON-LD reads the document: every key,
 the whole ``@context``, every ``type``/``@type`` value, booleans, nulls, floats and the JSON type
-of each value. Strings and integers become slots. A shape is only cached when the trial run
-proves every slot came out whole as exactly one IRI, literal or integer literal; a value put into
-an IRI slot must be an absolute IRI that no context could rewrite (no term prefix, no blank-node
-label). Anything that cannot be proven exact takes the full path (``dataset.document_to_quads``).
+of each value. Strings and integers become slots — except where a value turned out to be read as
+a vocabulary term (``"proofPurpose": "assertionMethod"``): such positions become part of the shape
+key for that shape, so each distinct term gets its own exact template.
+
+A shape is only cached when the trial run proves every slot came out whole as exactly one IRI,
+literal or integer literal; a value put into an IRI slot must be an absolute IRI that no context
+could rewrite (no term prefix, no blank-node label). Anything that cannot be proven exact takes
+the full path (``dataset.document_to_quads``).
 Tests compare both paths byte for byte on every vector and on mutated documents.
 """
 
@@ -32,6 +36,7 @@ XSD_INTEGER_SUFFIX = "^^<http://www.w3.org/2001/XMLSchema#integer>"
 SEP = "\x1f"
 MAX_SHAPES = 512
 MAX_INT = 10**15
+MAX_KEPT = 16
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`]*\Z")
 _LITERAL_NEEDS = re.compile(r'[\x00-\x1f\x7f"\\]')
 _UNCACHEABLE = object()
@@ -100,15 +105,17 @@ def _shape_of(document: dict) -> _Shape:
     return shape
 
 
-def _with_sentinels(node, counter: list[int]):
+def _with_sentinels(node, counter: list[int], keep: frozenset[int]):
     if isinstance(node, dict):
         return {key: (value if key in ("@context", "type", "@type")
-                      else _with_sentinels(value, counter)) for key, value in node.items()}
+                      else _with_sentinels(value, counter, keep)) for key, value in node.items()}
     if isinstance(node, list):
-        return [_with_sentinels(item, counter) for item in node]
+        return [_with_sentinels(item, counter, keep) for item in node]
     if isinstance(node, str) or (isinstance(node, int) and not isinstance(node, bool)):
         index = counter[0]
         counter[0] += 1
+        if index in keep:
+            return node
         return f"{MARK}{index}" if isinstance(node, str) else INT_BASE + index
     return node
 
@@ -170,9 +177,10 @@ def _slot_for(token: str, slots: dict[str, int], position: int) -> object:
     return _UNCACHEABLE
 
 
-def _build_template(document: dict, loader: FrozenLoader, value_count: int):
+def _build_template(document: dict, loader: FrozenLoader, value_count: int,
+                    keep: frozenset[int] = frozenset()):
     counter = [0]
-    trial = _with_sentinels(document, counter)
+    trial = _with_sentinels(document, counter, keep)
     try:
         quads = document_to_quads(trial, loader=loader)
     except Exception:  # noqa: BLE001 - any failure means: use the full path on the real document
@@ -196,7 +204,7 @@ def _build_template(document: dict, loader: FrozenLoader, value_count: int):
                     int_slots.add(part.index)
             parts.append(part)
         template.append(tuple(parts))
-    if len(seen) != value_count:
+    if len(seen) != value_count - len(keep):
         return None  # a value vanished or was merged: not provably exact
     return _Template(tuple(template), frozenset(iri_slots), frozenset(int_slots),
                      _context_terms(loader, document))
@@ -210,14 +218,23 @@ def _escape_literal(value: str) -> str:
     return value
 
 
-def _fill(template: _Template, values: list[object]) -> list[Quad] | None:
+def _unsafe_iri_slots(template: _Template, values: list[object]) -> list[int]:
+    """IRI slots whose value a context could read differently from the sentinel."""
+    unsafe = []
     for index in template.iri_slots:
         value = values[index]
         if not isinstance(value, str) or not _ABSOLUTE_IRI.match(value) or MARK in value:
-            return None
+            unsafe.append(index)
+            continue
         prefix = value.split(":", 1)[0]
         if prefix in template.forbidden_prefixes or value in template.forbidden_prefixes:
-            return None
+            unsafe.append(index)
+    return unsafe
+
+
+def _fill(template: _Template, values: list[object]) -> list[Quad] | None:
+    if _unsafe_iri_slots(template, values):
+        return None
     for index in template.int_slots:
         value = values[index]
         if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= MAX_INT:
@@ -249,6 +266,7 @@ class ShapeCache:
         self.loader = loader or default_loader()
         self.max_shapes = max_shapes
         self._templates: OrderedDict[str, _Template | None] = OrderedDict()
+        self._kept: dict[str, frozenset[int]] = {}
         self._lock = threading.Lock()
         self.hits = self.misses = self.fallbacks = 0
 
@@ -257,19 +275,30 @@ class ShapeCache:
         if not shape.ok:
             self.fallbacks += 1
             return document_to_quads(document, loader=self.loader)
-        key = SEP.join(shape.tokens)
+        base = SEP.join(shape.tokens)
         with self._lock:
+            keep = self._kept.get(base, frozenset())
+            key = base + SEP + json.dumps([shape.values[i] for i in sorted(keep)])
             known = key in self._templates
             template = self._templates.get(key)
             if known:
                 self._templates.move_to_end(key)
         if not known:
             self.misses += 1
-            template = _build_template(document, self.loader, len(shape.values))
+            template = _build_template(document, self.loader, len(shape.values), keep)
+            unsafe = _unsafe_iri_slots(template, shape.values) if template else []
+            if unsafe and len(keep) + len(unsafe) <= MAX_KEPT:
+                # These positions hold vocabulary terms: make their values part of the key.
+                keep = keep | frozenset(unsafe)
+                key = base + SEP + json.dumps([shape.values[i] for i in sorted(keep)])
+                template = _build_template(document, self.loader, len(shape.values), keep)
             with self._lock:
+                self._kept[base] = keep
                 self._templates[key] = template
                 while len(self._templates) > self.max_shapes:
                     self._templates.popitem(last=False)
+                if len(self._kept) > 4 * self.max_shapes:
+                    self._kept.clear()
         if template is not None:
             quads = _fill(template, shape.values)
             if quads is not None:
@@ -282,3 +311,4 @@ class ShapeCache:
     def clear(self) -> None:
         with self._lock:
             self._templates.clear()
+            self._kept.clear()
