@@ -1,16 +1,27 @@
 """Issuing recipes: the only signing entry points services call.
 
 Every credential is validated (data model + JSON-LD safe mode) before it is signed, and the
-signing key must belong to the credential's issuer.
+signing key must belong to the credential's issuer (STANDARDS.md trap 3 applies to issuers too:
+never produce what a careful verifier must reject).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 
-from .clock import Clock, system_clock
+from .clock import Clock, format_datetime, system_clock
+from .errors import KeyBindingError, MalformedValueError, UnsupportedAlgorithmError
+from .jsonld import Canonicalizer, default_canonicalizer
 from .keys import Signer
+from .proofs import data_integrity
+
+DEFAULT_SUITES = {"Ed25519": "eddsa-rdfc-2022", "P-256": "ecdsa-rdfc-2019",
+                  "P-384": "ecdsa-rdfc-2019"}
+SIGNING_SUITES = frozenset({"eddsa-rdfc-2022", "ecdsa-rdfc-2019", "eddsa-jcs-2022",
+                            "ecdsa-jcs-2019"})
+VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 
 @dataclass(frozen=True)
@@ -28,29 +39,95 @@ class IssuerKey:
         return f"IssuerKey({self.verification_method})"
 
 
+def issuer_id(document: dict) -> str | None:
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def _suite(key: IssuerKey, cryptosuite: str | None) -> str:
+    suite = cryptosuite or DEFAULT_SUITES.get(key.signer.curve)
+    if suite not in SIGNING_SUITES:
+        raise UnsupportedAlgorithmError(f"Signing with {suite!r} is not allowed")
+    return suite
+
+
+def _proof_options(key: IssuerKey, suite: str, purpose: str, created: datetime,
+                   **extra: object) -> dict:
+    options = {"type": "DataIntegrityProof", "cryptosuite": suite, "created":
+               format_datetime(created), "verificationMethod": key.verification_method,
+               "proofPurpose": purpose}
+    options.update({name: value for name, value in extra.items() if value is not None})
+    return options
+
+
 def issue_credential(credential: dict, key: IssuerKey, *, cryptosuite: str | None = None,
-                     created: datetime | None = None, clock: Clock = system_clock) -> dict:
+                     created: datetime | None = None, clock: Clock = system_clock,
+                     canonicalizer: Canonicalizer | None = None) -> dict:
     """Validate and sign ``credential`` with a Data Integrity proof; returns a new dict.
 
     ``cryptosuite`` defaults to eddsa-rdfc-2022 for Ed25519 keys and ecdsa-rdfc-2019 for P-256.
     Raises a PassportError subclass (MalformedValueError, UndefinedTermError, KeyBindingError…).
     """
-    raise NotImplementedError  # filled in by the core work in progress
+    from .model import validate_credential
+
+    if not isinstance(credential, dict):
+        raise MalformedValueError("The credential must be a JSON object")
+    validate_credential(credential, purpose="issue")
+    if "proof" in credential:
+        raise MalformedValueError("The credential already has a proof", path="proof")
+    if issuer_id(credential) != key.controller:
+        raise KeyBindingError(f"The credential's issuer {issuer_id(credential)!r} does not "
+                              f"control the key {key.verification_method}", path="issuer")
+    suite = _suite(key, cryptosuite)
+    options = _proof_options(key, suite, "assertionMethod", created or clock())
+    return data_integrity.add_proof(copy.deepcopy(credential), key.signer, options,
+                                    canonicalizer or default_canonicalizer())
 
 
 def issue_credential_jwt(credential: dict, key: IssuerKey, *,
                          clock: Clock = system_clock) -> str:
     """Validate and sign as VC-JOSE-COSE ``application/vc+jwt``."""
-    raise NotImplementedError
+    from .model import validate_credential
+    from .proofs.jose import issue_vc_jwt
+
+    validate_credential(credential, purpose="issue")
+    if issuer_id(credential) != key.controller:
+        raise KeyBindingError("The credential's issuer does not control this key", path="issuer")
+    default_canonicalizer().quads({k: v for k, v in credential.items() if k != "proof"})
+    return issue_vc_jwt(credential, key.signer, kid=key.verification_method)
 
 
 def build_presentation(credentials: list[dict | str], holder: str, *,
                        presentation_id: str | None = None) -> dict:
     """An unsigned VC 2.0 presentation; JWT credentials become EnvelopedVerifiableCredentials."""
-    raise NotImplementedError
+    embedded: list[dict] = []
+    for item in credentials:
+        if isinstance(item, str):
+            embedded.append({"@context": VC2_CONTEXT, "type": "EnvelopedVerifiableCredential",
+                             "id": "data:application/vc+jwt," + item})
+        else:
+            embedded.append(item)
+    presentation: dict = {"@context": [VC2_CONTEXT], "type": ["VerifiablePresentation"],
+                          "holder": holder, "verifiableCredential": embedded}
+    if presentation_id:
+        presentation["id"] = presentation_id
+    return presentation
 
 
 def sign_presentation(presentation: dict, key: IssuerKey, *, challenge: str | None = None,
-                      domain: str | None = None, clock: Clock = system_clock) -> dict:
+                      domain: str | None = None, clock: Clock = system_clock,
+                      expires: datetime | None = None,
+                      canonicalizer: Canonicalizer | None = None) -> dict:
     """Sign with proofPurpose ``authentication`` (holder key), binding challenge and domain."""
-    raise NotImplementedError
+    holder = presentation.get("holder")
+    holder = holder.get("id") if isinstance(holder, dict) else holder
+    if holder != key.controller:
+        raise KeyBindingError("The presentation's holder does not control this key",
+                              path="holder")
+    suite = _suite(key, None)
+    options = _proof_options(key, suite, "authentication", clock(), challenge=challenge,
+                             domain=domain, expires=format_datetime(expires) if expires else None)
+    return data_integrity.add_proof(copy.deepcopy(presentation), key.signer, options,
+                                    canonicalizer or default_canonicalizer())

@@ -9,7 +9,7 @@ Checks in a result (``VerificationResult.checks``), by name:
 - ``issuer_binding``: the key is the issuer's and listed under assertionMethod
 - ``validity``: validFrom / validUntil against the clock
 - ``status``: Bitstring Status List (ok=None when it could not be checked)
-- ``schema``: credentialSchema JSON Schemas (ok=None when a schema is unknown)
+- ``schema``: credentialSchema JSON Schemas (an unknown schema is a warning)
 For presentations also ``holder_binding`` and ``presentation`` (challenge/domain/freshness), and
 ``credentials`` holds one result per embedded credential.
 
@@ -21,10 +21,25 @@ message, list_url, fetched_at, from_cache), ``holder``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from .clock import Clock, system_clock
+from .clock import Clock, format_datetime, parse_datetime, system_clock
+from .errors import (
+    KeyBindingError,
+    MalformedValueError,
+    PassportError,
+    StatusRetrievalError,
+)
+from .inputs import read_unverified
+from .issue import issuer_id
+from .jsonld import Canonicalizer, default_canonicalizer
+from .keys import PublicKey
+from .proofs import data_integrity
 from .result import VerificationResult
+
+ENVELOPED_PREFIXES = ("data:application/vc+jwt,", "data:application/vc+sd-jwt,")
+MAX_CREDENTIALS_IN_PRESENTATION = 100
 
 
 @dataclass
@@ -34,11 +49,282 @@ class Verifier:
     clock: Clock = system_clock
     schemas: object | None = None  # passport_vc.model.schema_check.SchemaStore
     check_status: bool = True
+    canonicalizer: Canonicalizer = field(default_factory=default_canonicalizer)
 
+    # --- credentials ----------------------------------------------------------------------------
     def verify_credential(self, unverified: dict | str) -> VerificationResult:
         """Verify a credential given as a JSON object, JSON text, a vc+jwt or a compact QR text."""
-        raise NotImplementedError
+        result = VerificationResult("credential")
+        try:
+            given = read_unverified(unverified)
+        except PassportError as error:
+            result.failed("structure", error)
+            return result
+        if given.kind == "jwt":
+            self._verify_credential_jwt(given.value, result)
+        else:
+            self._verify_credential_ld(given.value, result)
+        return result
 
+    def _verify_credential_ld(self, document: dict, result: VerificationResult) -> None:
+        from .model import validate_credential
+
+        result.document = document
+        result.facts["format"] = "ldp_vc"
+        try:
+            result.facts["version"] = validate_credential(document, purpose="verify")
+            result.facts["issuer"] = issuer_id(document)
+            self.canonicalizer.quads({k: v for k, v in document.items() if k != "proof"})
+        except PassportError as error:
+            result.failed("structure", error)
+            return
+        result.passed("structure", "The credential is well formed and every term is defined")
+        now = self.clock()
+        outcomes = data_integrity.verify_proofs(
+            document, self._key_lookup(result), self.canonicalizer,
+            purpose="assertionMethod", now=now)
+        if not self._record_proofs(outcomes, result):
+            return
+        self._check_binding(outcomes, result.facts["issuer"], "assertionMethod",
+                            "issuer_binding", result)
+        self._check_common(document, result, now)
+
+    def _verify_credential_jwt(self, token: str, result: VerificationResult) -> None:
+        from .model import validate_credential
+        from .proofs.jose import verify_vc_jwt
+
+        result.facts["format"] = "jwt_vc"
+        now = self.clock()
+        keys: dict[str, PublicKey] = {}
+
+        def key_for_kid(kid: str) -> PublicKey:
+            keys[kid] = self._resolve_key(kid)
+            return keys[kid]
+
+        try:
+            verified = verify_vc_jwt(token, public_key_for_kid=key_for_kid, clock=self.clock)
+        except PassportError as error:
+            result.failed("proof", error)
+            return
+        document = verified.payload
+        result.document = document
+        result.facts["verification_method"] = verified.kid
+        result.facts["cryptosuite"] = verified.header.get("alg")
+        try:
+            result.facts["version"] = validate_credential(document, purpose="verify")
+            result.facts["issuer"] = issuer_id(document)
+        except PassportError as error:
+            result.failed("structure", error)
+            return
+        result.passed("structure", "The credential is well formed")
+        result.passed("proof", "The signature is valid", alg=verified.header.get("alg"))
+        self._binding_for(verified.kid, result.facts["issuer"], "assertionMethod",
+                          "issuer_binding", result)
+        self._check_common(document, result, now)
+
+    # --- shared checks --------------------------------------------------------------------------
+    def _resolve_key(self, verification_method: str) -> PublicKey:
+        method, _document = self.resolver.resolve_verification_method(verification_method)
+        return method.public_key
+
+    def _key_lookup(self, result: VerificationResult):
+        def key_for(proof: dict) -> PublicKey:
+            return self._resolve_key(proof["verificationMethod"])
+        return key_for
+
+    def _record_proofs(self, outcomes, result: VerificationResult) -> bool:
+        failed = [outcome for outcome in outcomes if not outcome.ok]
+        first = outcomes[0]
+        result.facts["verification_method"] = first.verification_method
+        result.facts["cryptosuite"] = first.proof.get("cryptosuite") or first.proof.get("type")
+        if failed:
+            result.failed("proof", failed[0].error, proofs=len(outcomes))
+            return False
+        result.passed("proof", "The signature is valid" if len(outcomes) == 1 else
+                      f"All {len(outcomes)} signatures are valid", proofs=len(outcomes))
+        return True
+
+    def _check_binding(self, outcomes, controller: str | None, relationship: str, name: str,
+                       result: VerificationResult) -> None:
+        for outcome in outcomes:
+            if not self._binding_for(outcome.verification_method, controller, relationship,
+                                     name, result, record_success=False):
+                return
+        result.passed(name, "The key belongs to the "
+                      + ("issuer" if relationship == "assertionMethod" else "holder"),
+                      controller=controller)
+
+    def _binding_for(self, verification_method: str | None, controller: str | None,
+                     relationship: str, name: str, result: VerificationResult, *,
+                     record_success: bool = True) -> bool:
+        who = "issuer" if relationship == "assertionMethod" else "holder"
+        try:
+            if not verification_method or not controller:
+                raise KeyBindingError(f"The {who} or its key is missing")
+            method, did_document = self.resolver.resolve_verification_method(verification_method)
+            key_did = verification_method.split("#", 1)[0]
+            if key_did != controller or method.controller != controller:
+                raise KeyBindingError(
+                    f"The key {verification_method} does not belong to the {who} {controller}")
+            if not did_document.authorizes(verification_method, relationship):
+                raise KeyBindingError(
+                    f"The {who}'s DID document does not list {verification_method} for "
+                    f"{relationship}")
+        except PassportError as error:
+            result.failed(name, error, controller=controller)
+            return False
+        if record_success:
+            result.passed(name, f"The key belongs to the {who}", controller=controller)
+        return True
+
+    def _check_common(self, document: dict, result: VerificationResult, now: datetime) -> None:
+        self._check_validity(document, result, now)
+        if document.get("credentialStatus") is not None:
+            self._check_status(document, result)
+        if document.get("credentialSchema") is not None:
+            self._check_schema(document, result)
+
+    def _check_validity(self, document: dict, result: VerificationResult, now: datetime) -> None:
+        from .model.validity import check_validity, validity_window
+
+        try:
+            valid_from, valid_until = validity_window(document)
+            state, message = check_validity(document, now)
+        except PassportError as error:
+            result.failed("validity", error)
+            return
+        result.facts.update(validity=state,
+                            valid_from=format_datetime(valid_from) if valid_from else None,
+                            valid_until=format_datetime(valid_until) if valid_until else None)
+        if state == "valid":
+            result.passed("validity", message)
+        else:
+            result.failed("validity", message, state=state)
+
+    def _check_status(self, document: dict, result: VerificationResult) -> None:
+        if not self.check_status:
+            result.warn("The revocation status was not checked (status checks are off)")
+            return
+        if self.fetch is None:
+            result.unknown("status", "The revocation status could not be checked: no way to "
+                           "fetch status lists here")
+            return
+        from .status import check_status
+
+        try:
+            outcomes = check_status(document, fetch=self.fetch, clock=self.clock,
+                                    verify_list_credential=self._verify_status_list)
+        except StatusRetrievalError as error:
+            result.unknown("status", f"The revocation status could not be checked: "
+                           f"{error.detail}", problem=error.to_problem())
+            return
+        except PassportError as error:
+            result.failed("status", error)
+            return
+        facts = [{"purpose": o.purpose, "set": o.set, "value": o.value, "message": o.message,
+                  "list_url": o.list_url, "from_cache": o.from_cache,
+                  "fetched_at": format_datetime(o.fetched_at) if o.fetched_at else None}
+                 for o in outcomes]
+        result.facts["status"] = facts
+        flagged = [o for o in outcomes if o.set and o.purpose in ("revocation", "suspension")]
+        if flagged:
+            purpose = flagged[0].purpose
+            word = "revoked" if purpose == "revocation" else "suspended"
+            result.failed("status", f"The credential has been {word} by its issuer",
+                          purpose=purpose, state=word)
+        else:
+            result.passed("status", "The credential has not been revoked or suspended")
+
+    def _verify_status_list(self, list_credential: dict) -> VerificationResult:
+        inner = Verifier(self.resolver, None, self.clock, None, False, self.canonicalizer)
+        return inner.verify_credential(list_credential)
+
+    def _check_schema(self, document: dict, result: VerificationResult) -> None:
+        if self.schemas is None:
+            result.warn("The credential's schema was not checked (no schemas configured)")
+            return
+        from .model.schema_check import check_credential_schemas
+
+        outcomes = check_credential_schemas(document, self.schemas)
+        failed = [message for _, ok, message in outcomes if ok is False]
+        unknown = [schema_id for schema_id, ok, _ in outcomes if ok is None]
+        for schema_id in unknown:
+            result.warn(f"The schema {schema_id} is not known here, so it was not checked")
+        if failed:
+            result.failed("schema", MalformedValueError("The credential does not match its "
+                                                        "schema: " + "; ".join(failed)))
+        elif len(unknown) < len(outcomes):
+            result.passed("schema", "The credential matches its schema")
+
+    # --- presentations --------------------------------------------------------------------------
     def verify_presentation(self, unverified: dict | str, *, challenge: str | None = None,
-                            domain: str | None = None) -> VerificationResult:
-        raise NotImplementedError
+                            domain: str | None = None,
+                            max_age: timedelta | None = None) -> VerificationResult:
+        from .model import validate_presentation
+
+        result = VerificationResult("presentation")
+        try:
+            given = read_unverified(unverified)
+            if given.kind != "json":
+                raise MalformedValueError("Presentations are accepted as JSON")
+            document = given.value
+            result.document = document
+            validate_presentation(document, purpose="verify")
+            self.canonicalizer.quads({k: v for k, v in document.items() if k != "proof"})
+        except PassportError as error:
+            result.failed("structure", error)
+            return result
+        result.passed("structure", "The presentation is well formed")
+        holder = document.get("holder")
+        holder = holder.get("id") if isinstance(holder, dict) else holder
+        result.facts["holder"] = holder
+        now = self.clock()
+        if document.get("proof") is None:
+            if challenge is not None or domain is not None:
+                result.failed("presentation", MalformedValueError(
+                    "The presentation is not signed, so it cannot answer this request"))
+            else:
+                result.warn("The presentation is not signed by its holder")
+        else:
+            outcomes = data_integrity.verify_proofs(
+                document, self._key_lookup(result), self.canonicalizer,
+                purpose="authentication", challenge=challenge, domain=domain, now=now)
+            if self._record_proofs(outcomes, result):
+                self._check_binding(outcomes, holder, "authentication", "holder_binding", result)
+                self._check_freshness(outcomes, result, now, max_age)
+        for item in self._embedded(document, result):
+            result.credentials.append(self.verify_credential(item))
+        return result
+
+    def _check_freshness(self, outcomes, result, now: datetime, max_age) -> None:
+        created = outcomes[0].proof.get("created")
+        result.facts["presented_at"] = created
+        if max_age is None or not created:
+            result.passed("presentation", "The presentation was made for this check")
+            return
+        if now - parse_datetime(created) > max_age:
+            result.failed("presentation", f"The presentation is older than {max_age}; ask for "
+                          "a new one")
+        else:
+            result.passed("presentation", "The presentation is recent")
+
+    def _embedded(self, document: dict, result: VerificationResult) -> list[dict | str]:
+        items = document.get("verifiableCredential", [])
+        items = items if isinstance(items, list) else [items]
+        if len(items) > MAX_CREDENTIALS_IN_PRESENTATION:
+            result.failed("structure", f"More than {MAX_CREDENTIALS_IN_PRESENTATION} credentials")
+            return []
+        found: list[dict | str] = []
+        for item in items:
+            enveloped = (isinstance(item, dict)
+                         and item.get("type") == "EnvelopedVerifiableCredential")
+            if enveloped and isinstance(item.get("id"), str):
+                for prefix in ENVELOPED_PREFIXES:
+                    if item["id"].startswith(prefix):
+                        found.append(item["id"][len(prefix):])
+                        break
+                else:
+                    found.append(item)
+            else:
+                found.append(item)
+        return found

@@ -1,0 +1,135 @@
+"""``passport verify``: check a credential or presentation and explain the result plainly."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..clock import fixed_clock, system_clock
+from ..errors import PassportError
+from ..result import VerificationResult
+
+MARKS = {True: "PASS", False: "FAIL", None: "UNKNOWN"}
+LABELS = {"structure": "Format", "proof": "Signature", "issuer_binding": "Issuer's key",
+          "validity": "Dates", "status": "Revocation", "schema": "Schema",
+          "holder_binding": "Holder's key", "presentation": "Presentation"}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "verify", help="check a credential or presentation",
+        description="Check a credential or presentation (JSON, JWT or the text of a Skills "
+                    "Passport QR code). Exit code 0 only if it is verified.")
+    parser.add_argument("file", help="a file, or - to read standard input")
+    parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument("--did-documents", type=Path, metavar="DIR",
+                        help="pinned did:web documents laid out like their URLs")
+    parser.add_argument("--document", action="append", default=[], metavar="URL=FILE",
+                        help="supply a fetched document (e.g. a status list) from a file")
+    parser.add_argument("--offline", type=Path, metavar="BUNDLE",
+                        help="use a trust bundle and never touch the network")
+    parser.add_argument("--no-network", action="store_true",
+                        help="never fetch anything (status becomes 'could not check')")
+    parser.add_argument("--challenge", help="the challenge the presentation must answer")
+    parser.add_argument("--domain", help="the domain the presentation must be made for")
+    parser.add_argument("--now", help="check dates as if it were this time (ISO 8601)")
+    parser.set_defaults(func=run)
+
+
+def _read(file: str) -> str:
+    if file == "-":
+        return sys.stdin.read(1024 * 1024)
+    path = Path(file)
+    if not path.is_file():
+        raise PassportError(f"There is no file called {file}")
+    if path.stat().st_size > 1024 * 1024:
+        raise PassportError(f"{file} is larger than 1 MB; that is not a credential")
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _static_documents(pairs: list[str]) -> dict:
+    documents = {}
+    for pair in pairs:
+        url, sep, file = pair.partition("=")
+        if not sep or not url or not file:
+            raise PassportError(f"--document needs URL=FILE, got {pair!r}")
+        path = Path(file)
+        if not path.is_file():
+            raise PassportError(f"--document: there is no file called {file}")
+        documents[url] = path.read_bytes()
+    return documents
+
+
+def build_verifier(args: argparse.Namespace):
+    from ..did import default_resolver
+    from ..fetch import CachingFetcher, ChainFetcher, HttpFetcher, StaticFetcher
+    from ..verify import Verifier
+
+    clock = fixed_clock(args.now) if args.now else system_clock
+    static = _static_documents(args.document)
+    if args.offline:
+        from verifier.bundle import load_bundle
+
+        bundle = load_bundle(args.offline, clock=clock, extra_documents=static)
+        return bundle.verifier(), bundle
+    fetchers = [StaticFetcher(static)] if static else []
+    if not args.no_network:
+        fetchers.append(CachingFetcher(HttpFetcher(clock=clock), clock=clock))
+    fetcher = ChainFetcher(*fetchers) if fetchers else StaticFetcher({})
+    resolver = default_resolver(fetcher=fetcher, did_documents_dir=args.did_documents,
+                                clock=clock)
+    from schemas import schema_store
+
+    return Verifier(resolver=resolver, fetch=fetcher, clock=clock, schemas=schema_store()), None
+
+
+def _print_result(result: VerificationResult, indent: str = "") -> None:
+    facts = result.facts
+    what = "Presentation" if result.kind == "presentation" else "Credential"
+    if facts.get("issuer"):
+        print(f"{indent}{what} from {facts['issuer']}")
+    for check in result.checks:
+        print(f"{indent}  [{MARKS[check.ok]:>7}] {LABELS.get(check.name, check.name)}: "
+              f"{check.message}")
+    for warning in result.warnings:
+        print(f"{indent}  [   NOTE] {warning['message']}")
+    for index, inner in enumerate(result.credentials, 1):
+        print(f"{indent}  Credential {index}:")
+        _print_result(inner, indent + "    ")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        text = _read(args.file)
+        verifier, bundle = build_verifier(args)
+        from ..inputs import read_unverified
+
+        given = read_unverified(text)
+        is_presentation = (given.kind == "json"
+                           and "VerifiablePresentation" in _types(given.value))
+        if is_presentation:
+            result = verifier.verify_presentation(given.value, challenge=args.challenge,
+                                                  domain=args.domain)
+        else:
+            result = verifier.verify_credential(given.value)
+    except PassportError as error:
+        if args.json:
+            print(json.dumps({"verified": False, "errors": [error.to_problem()]}, indent=2))
+        else:
+            print(f"Not verified: {error.detail}")
+        return 1
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, default=str))
+    else:
+        _print_result(result)
+        if bundle is not None:
+            print(f"Trust bundle made {bundle.age_text()}")
+        print("VERIFIED" if result.verified else "NOT VERIFIED")
+    return 0 if result.verified else 1
+
+
+def _types(document: dict) -> list:
+    value = document.get("type", [])
+    return value if isinstance(value, list) else [value]
