@@ -1,0 +1,5 @@
+// Starts GOV.UK Frontend components; kept out of the page so the CSP needs no inline script.
+import { initAll } from "/govuk/govuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();

@@ -1,0 +1,93 @@
+"""One plain-English verdict per credential, from a verification result.
+
+Employers and workers need to tell apart what the checks found (DOMAIN.md pain points:
+"unknown issuer shown as the same red cross as forged", "expired shown as a generic error").
+Order matters: a forged credential is reported as forged even if it is also expired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .clock import parse_datetime
+from .result import VerificationResult
+from .trust import TrustList
+
+DUE_SOON = timedelta(days=60)
+
+# state -> (short label, tone) ; tone drives colour AND an icon/text, never colour alone
+STATES = {
+    "valid": ("Valid", "ok"),
+    "due-soon": ("Valid – due for refresh soon", "warn"),
+    "expired": ("Expired", "bad"),
+    "not-yet-valid": ("Not valid yet", "warn"),
+    "suspended": ("Suspended", "bad"),
+    "revoked": ("Revoked", "bad"),
+    "forged": ("Not genuine – signature invalid or altered", "bad"),
+    "malformed": ("Not a readable credential", "bad"),
+    "unknown-provider": ("Provider not recognised", "warn"),
+    "status-unknown": ("Could not check if revoked", "warn"),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: str
+    label: str
+    tone: str  # "ok" | "warn" | "bad"
+    message: str
+    trusted_as: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.tone == "ok"
+
+
+def _make(state: str, message: str, trusted_as: str | None = None) -> Verdict:
+    label, tone = STATES[state]
+    return Verdict(state, label, tone, message, trusted_as)
+
+
+def verdict_for(result: VerificationResult, *, now: datetime,
+                trust: TrustList | None = None, due_soon: timedelta = DUE_SOON) -> Verdict:
+    """The single most important thing to tell a person about this credential."""
+    checks = {check.name: check for check in result.checks}
+
+    def failed(name: str) -> bool:
+        return name in checks and checks[name].ok is False
+
+    if failed("structure"):
+        return _make("malformed", checks["structure"].message)
+    if failed("proof"):
+        return _make("forged", "The signature does not match: the certificate was changed "
+                     "after it was issued, or was not issued by this provider. "
+                     + checks["proof"].message)
+    if failed("issuer_binding"):
+        return _make("forged", "The certificate was signed with a key that does not belong to "
+                     "the provider named on it. " + checks["issuer_binding"].message)
+    if failed("status"):
+        state = checks["status"].details.get("state", "revoked")
+        return _make(state if state in ("revoked", "suspended") else "revoked",
+                     checks["status"].message)
+    if failed("validity"):
+        state = checks["validity"].details.get("state", "expired")
+        return _make(state if state in STATES else "expired", checks["validity"].message)
+    if failed("schema"):
+        return _make("malformed", checks["schema"].message)
+    issuer = result.facts.get("issuer")
+    entry = trust.lookup(issuer, now) if trust is not None and issuer else None
+    if trust is not None and entry is None:
+        return _make("unknown-provider", "The signature is genuine, but this training provider "
+                     "is not on your list of recognised providers. Check who they are before "
+                     "relying on this certificate.")
+    trusted_as = entry.describe() if entry else None
+    if "status" in checks and checks["status"].ok is None:
+        return _make("status-unknown", checks["status"].message, trusted_as)
+    valid_until = result.facts.get("valid_until")
+    if valid_until and parse_datetime(valid_until) - now <= due_soon:
+        when = parse_datetime(valid_until).strftime("%-d %B %Y")
+        return _make("due-soon", f"Valid, but the training needs refreshing by {when}.",
+                     trusted_as)
+    return _make("valid", "The certificate is genuine, in date and has not been revoked.",
+                 trusted_as)

@@ -1,0 +1,117 @@
+"""The shared web layer: errors become problem+json or a plain page, never a stack trace;
+security headers; CSRF; front-end assets from our own origin; transactions roll back whole."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+
+from passport_vc.errors import NotFoundError, ParsingError
+from passport_vc.integrations.flask import csrf, init_app, json_body
+from passport_vc.integrations.sql import Database, normalise_url
+
+
+@pytest.fixture
+def app():
+    app = Flask("test_app")
+    app.config.update(SECRET_KEY="test", TESTING=True)
+    init_app(app, service_name="Test service")
+
+    @app.post("/api/echo")
+    @csrf.exempt
+    def echo():
+        return json_body()
+
+    @app.get("/missing")
+    def missing():
+        raise NotFoundError("There is no such record")
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    @app.post("/form")
+    def form():
+        return "ok"
+
+    @app.get("/page")
+    def page():
+        from flask import render_template_string
+        return render_template_string(
+            '{% extends "passport/base.html" %}{% block content %}<h1>Hello</h1>{% endblock %}')
+    return app
+
+
+def test_api_errors_are_problem_json(app):
+    client = app.test_client()
+    response = client.post("/api/echo", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert "not valid JSON" in response.json["detail"]
+    response = client.post("/api/echo", data="[1]", content_type="application/json")
+    assert response.json["detail"] == "The request body must be a JSON object"
+
+
+def test_error_pages_are_plain_english_and_hide_internals(app):
+    client = app.test_client()
+    response = client.get("/missing")
+    assert response.status_code == 404 and b"There is no such record" in response.data
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert b"secret internals" not in response.data and b"Nothing was changed" in response.data
+    response = client.get("/nowhere")
+    assert response.status_code == 404 and b"Page not found" in response.data
+
+
+def test_security_headers_and_csp_without_inline_script(app):
+    response = app.test_client().get("/page")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert b'<html lang="en-GB"' in response.data and b"Skip to main content" in response.data
+    assert b"<script>" not in response.data
+
+
+def test_forms_need_csrf(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = app.test_client().post("/form", data={"a": "b"})
+    assert response.status_code == 400 and b"form had expired" in response.data
+
+
+def test_front_end_assets_are_served_locally(app):
+    client = app.test_client()
+    assert client.get("/govuk/govuk-frontend.min.css").status_code == 200
+    wasm = client.get("/vendor/zxing/zxing_reader.wasm")
+    assert wasm.status_code == 200 and wasm.mimetype == "application/wasm"
+    assert client.get("/vendor/zxing/../../package.json").status_code == 404
+    assert client.get("/healthz").json == {"status": "pass", "service": "Test service"}
+
+
+def test_request_size_is_bounded(app):
+    response = app.test_client().post("/api/echo", data=b"{" + b" " * (3 * 1024 * 1024) + b"}",
+                                      content_type="application/json")
+    assert response.status_code == 413
+
+
+def test_database_url_forms():
+    assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    with pytest.raises(Exception, match="sqlite: or postgresql:"):
+        normalise_url("mysql://x")
+
+
+def test_transaction_is_all_or_nothing(database_url):
+    metadata = MetaData()
+    table = Table("items", metadata, Column("id", Integer, primary_key=True),
+                  Column("name", String(20), nullable=False))
+    database = Database(database_url, metadata)
+    database.create_all()
+    with database.transaction() as session:
+        session.execute(insert(table).values(name="kept"))
+    with pytest.raises(ParsingError), database.transaction() as session:
+        session.execute(insert(table).values(name="lost"))
+        raise ParsingError("failure half way")
+    with database.reading() as session:
+        assert session.execute(select(func.count()).select_from(table)).scalar() == 1
+    database.dispose()
