@@ -96,7 +96,7 @@ def issue_credential_jwt(credential: dict, key: IssuerKey, *,
     if issuer_id(credential) != key.controller:
         raise KeyBindingError("The credential's issuer does not control this key", path="issuer")
     default_canonicalizer().quads({k: v for k, v in credential.items() if k != "proof"})
-    return issue_vc_jwt(credential, key.signer, kid=key.verification_method)
+    return issue_vc_jwt(credential, key.signer, kid=key.verification_method, clock=clock)
 
 
 def build_presentation(credentials: list[dict | str], holder: str, *,
