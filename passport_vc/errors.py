@@ -36,6 +36,8 @@ class PassportError(Exception):
         if self.path:
             problem["path"] = self.path
         for key, value in self.extra.items():
+            if key in ("type", "title", "status", "detail"):
+                continue  # extras never override the problem's own members
             if isinstance(value, str | int | float | bool | list | dict) or value is None:
                 problem[key] = value
         return problem
