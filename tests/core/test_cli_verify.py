@@ -1,0 +1,108 @@
+"""`passport verify` end to end: files in, plain-English verdict and exit code out."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from passport_vc.cli import main
+from passport_vc.clock import fixed_clock
+from passport_vc.did import build_did_document, local_path_for
+from passport_vc.issue import IssuerKey, issue_credential, issue_credential_jwt
+from passport_vc.keys import PrivateKey
+from passport_vc.qr import encode_compact
+from passport_vc.status import list_credential, new_list, set_status, status_entry
+
+SIGNED_AT = fixed_clock("2026-11-01T09:00:00Z")
+DID = "did:web:training.example:providers:northfield"
+LIST_URL = "https://training.example/status/northfield/revocation/1"
+
+
+@pytest.fixture
+def world(tmp_path):
+    key = PrivateKey.generate("Ed25519")
+    path = local_path_for(DID, tmp_path / "dids")
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(build_did_document(DID, [("key-1", key.public_key)],
+                                                  assertion=["key-1"], authentication=[])))
+    issuer_key = IssuerKey(key, DID + "#key-1")
+    from schemas import build_training_credential, load_catalogue
+
+    credential = build_training_credential(
+        load_catalogue()["fire-safety"], issuer_id=DID, issuer_name="Northfield College",
+        subject_name="Amina Okafor", subject_id=None, completed=date(2026, 6, 1),
+        credential_id="urn:uuid:6a1f0e4c-9a59-4d1e-8f55-0c1c9b7f2a10")
+    credential["credentialStatus"] = status_entry(LIST_URL, 4242, "revocation")
+    signed = issue_credential(credential, issuer_key, clock=SIGNED_AT)
+    bits = new_list()
+
+    def write_list(revoked: bool):
+        if revoked:
+            set_status(bits, 4242, 1)
+        status = issue_credential(list_credential(LIST_URL, DID, "revocation", bits,
+                                                  valid_from="2026-06-01T00:00:00Z"), issuer_key,
+                                  clock=SIGNED_AT)
+        (tmp_path / "list.json").write_text(json.dumps(status))
+
+    write_list(False)
+    (tmp_path / "cred.json").write_text(json.dumps(signed))
+    return {"dir": tmp_path, "key": issuer_key, "signed": signed, "write_list": write_list,
+            "credential": credential}
+
+
+def _verify(world, name: str, *extra: str) -> int:
+    return main(["verify", str(world["dir"] / name), "--did-documents",
+                 str(world["dir"] / "dids"), "--no-network", "--now", "2026-11-24T12:00:00Z",
+                 "--document", f"{LIST_URL}={world['dir'] / 'list.json'}", *extra])
+
+
+def test_verified_credential_exits_zero_and_explains(world, capsys):
+    assert _verify(world, "cred.json") == 0
+    out = capsys.readouterr().out
+    assert "Signature: The signature is valid" in out and out.strip().endswith("VERIFIED")
+
+
+def test_revoked_credential_is_not_verified(world, capsys):
+    world["write_list"](True)
+    assert _verify(world, "cred.json") == 1
+    assert "revoked" in capsys.readouterr().out
+
+
+def test_altered_credential_fails(world, capsys):
+    altered = json.loads(json.dumps(world["signed"]))
+    altered["credentialSubject"]["achievement"]["name"] = "Advanced fire safety"
+    (world["dir"] / "altered.json").write_text(json.dumps(altered))
+    assert _verify(world, "altered.json") == 1
+    assert "NOT VERIFIED" in capsys.readouterr().out
+
+
+def test_qr_text_and_jwt_and_json_output(world, capsys):
+    (world["dir"] / "qr.txt").write_text(encode_compact(world["signed"]))
+    assert _verify(world, "qr.txt") == 0
+    capsys.readouterr()
+    token = issue_credential_jwt(world["credential"], world["key"], clock=SIGNED_AT)
+    (world["dir"] / "cred.jwt").write_text(token)
+    assert _verify(world, "cred.jwt", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["verified"] is True
+
+
+def test_status_unreachable_is_not_verified(world, capsys):
+    code = main(["verify", str(world["dir"] / "cred.json"), "--did-documents",
+                 str(world["dir"] / "dids"), "--no-network", "--now", "2026-11-24T12:00:00Z"])
+    assert code == 1
+    assert "could not be checked" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content", ["", "{not json", "x" * 10, '{"@context": []}'])
+def test_bad_input_is_a_plain_message(world, capsys, content):
+    (world["dir"] / "bad.json").write_text(content)
+    assert _verify(world, "bad.json") == 1
+    out = capsys.readouterr().out
+    assert "Traceback" not in out and "NOT VERIFIED" in out or "Not verified" in out
+
+
+def test_missing_file(world, capsys):
+    assert _verify(world, "nope.json") == 1
+    assert "There is no file called" in capsys.readouterr().out
