@@ -28,6 +28,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import PassportError
+from .logs import configure_logging, log_requests
 
 log = logging.getLogger("passport.web")
 csrf = CSRFProtect()
@@ -98,7 +99,9 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_unexpected(error: Exception):
     incident = secrets.token_hex(4)
-    log.exception("unexpected error %s on %s %s", incident, request.method, request.path)
+    rule = request.url_rule.rule if request.url_rule else "(no route)"
+    log.exception("unexpected error", extra={"incident": incident, "method": request.method,
+                                              "route": rule})
     detail = f"Something went wrong on our side. Nothing was changed. Reference: {incident}."
     if wants_json():
         return problem_response({"type": "about:blank", "title": "Internal error", "status": 500,
@@ -193,7 +196,12 @@ def init_app(app: Flask, *, service_name: str, service_url: str = "/",
 
     @app.before_request
     def remember_start() -> None:
-        g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(6)
+        given = request.headers.get("X-Request-Id", "")[:64]
+        g.request_id = given if given.replace("-", "").isalnum() else secrets.token_hex(6)
+
+    if not app.testing and not app.config.get("TESTING"):
+        configure_logging(app.config.get("LOG_LEVEL", "INFO"))
+    log_requests(app, service_name.split()[0].lower())
 
 
 def add_health_check(app: Flask, name: str, check) -> None:

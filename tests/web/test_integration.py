@@ -115,3 +115,19 @@ def test_transaction_is_all_or_nothing(database_url):
     with database.reading() as session:
         assert session.execute(select(func.count()).select_from(table)).scalar() == 1
     database.dispose()
+
+
+def test_logs_are_json_without_personal_data(app, caplog):
+    import json as json_module
+    import logging
+
+    from passport_vc.integrations.logs import JsonFormatter
+
+    with caplog.at_level(logging.INFO, logger="passport"):
+        app.test_client().get("/missing?name=Amina+Okafor")
+        app.test_client().get("/boom")
+    lines = [JsonFormatter().format(record) for record in caplog.records]
+    assert lines and all("Amina" not in line for line in lines)
+    request_line = json_module.loads(lines[0])
+    assert request_line["route"] == "/missing" and request_line["status"] == 404
+    assert any(json_module.loads(line).get("incident") for line in lines)
