@@ -67,9 +67,13 @@ def verdict_for(result: VerificationResult, *, now: datetime,
         return _make("forged", "The certificate was signed with a key that does not belong to "
                      "the provider named on it. " + checks["issuer_binding"].message)
     if failed("status"):
-        state = checks["status"].details.get("state", "revoked")
-        return _make(state if state in ("revoked", "suspended") else "revoked",
-                     checks["status"].message)
+        state = checks["status"].details.get("state")
+        if state in ("revoked", "suspended"):
+            return _make(state, checks["status"].message)
+        # The status list itself could not be trusted (forged, too short, wrong issuer): we do
+        # not know whether the credential is revoked, and must not say it is fine either.
+        return _make("status-unknown", "The revocation status could not be checked: "
+                     + checks["status"].message)
     if failed("validity"):
         state = checks["validity"].details.get("state", "expired")
         return _make(state if state in STATES else "expired", checks["validity"].message)

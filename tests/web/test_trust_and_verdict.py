@@ -46,6 +46,7 @@ def test_order_forged_beats_expired_and_unknown_provider():
     ([("status", False, {"state": "revoked"})], "revoked"),
     ([("status", False, {"state": "suspended"})], "suspended"),
     ([("status", None, {})], "status-unknown"),
+    ([("status", False, {})], "status-unknown"),  # the list itself failed its checks
 ])
 def test_status_states(checks, state):
     assert verdict_for(_result(*GOOD, *checks), now=NOW, trust=TRUST).state == state

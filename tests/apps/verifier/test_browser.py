@@ -1,0 +1,139 @@
+"""Real browser: the scan page reads a paper QR from a FAKE CAMERA (a .y4m video rendered from a
+real signed credential) with zxing-wasm in the page and shows the verdict; the photo upload
+path; and axe-core finds no serious or critical accessibility problems."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from support.browser import axe_violations, launch
+from support.live import live_server
+
+from passport_vc.qr import encode_compact, qr_png
+
+pytestmark = pytest.mark.browser
+
+WIDTH, HEIGHT = 1280, 720
+
+
+def write_y4m(path: Path, picture: Image.Image, frames: int = 6) -> None:
+    """YUV4MPEG2 with raw I420 (4:2:0) frames: the format Chromium's fake camera reads."""
+    frame = Image.new("RGB", (WIDTH, HEIGHT), (235, 235, 230))
+    picture = picture.convert("RGB")
+    frame.paste(picture, ((WIDTH - picture.width) // 2, (HEIGHT - picture.height) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (WIDTH // 2, HEIGHT // 2)
+    planes = y.tobytes() + cb.resize(half, Image.BILINEAR).tobytes() + \
+        cr.resize(half, Image.BILINEAR).tobytes()
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode("ascii"))
+        for _ in range(frames):
+            out.write(b"FRAME\n")
+            out.write(planes)
+
+
+def paper_qr(credential: dict, box_size: int) -> Image.Image:
+    return Image.open(io.BytesIO(qr_png(encode_compact(credential), box_size=box_size)))
+
+
+@pytest.fixture
+def server(make_app, sqlite_url):
+    with live_server(make_app(sqlite_url)) as base:
+        yield base
+
+
+def test_fake_camera_scan_shows_the_verdict(server, world, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    code = paper_qr(world.credentials["due-soon"], box_size=5)
+    assert code.height < HEIGHT
+    video = tmp_path / "camera.y4m"
+    write_y4m(video, code)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, extra_args=[
+            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}"])
+        try:
+            page = browser.new_page(viewport={"width": 1024, "height": 800})
+            page.goto(server + "/")
+            assert page.locator("#camera-section").is_visible()
+            assert axe_violations(page) == []
+            page.get_by_role("button", name="Start camera").click()
+            page.wait_for_url("**/check", timeout=30_000)
+            heading = page.locator("#result-heading")
+            assert heading.inner_text() == "Result: Valid – due for refresh soon"
+            # the heading has focus, so a screen reader announces the verdict
+            assert page.evaluate("document.activeElement.id") == "result-heading"
+            assert page.get_by_text("Fire safety").first.is_visible()
+            assert axe_violations(page) == []
+        finally:
+            browser.close()
+
+
+def test_photo_upload_and_small_screen(server, world, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    photo = tmp_path / "photo.png"
+    paper_qr(world.credentials["revoked"], box_size=4).save(photo)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 320, "height": 640})
+            page.goto(server + "/")
+            # 320 px wide: nothing forces sideways scrolling
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320
+            page.set_input_files("#photo", str(photo))
+            page.get_by_role("button", name="Check the photo").click()
+            page.wait_for_load_state()
+            assert page.locator("#result-heading").inner_text() == "Result: Revoked"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320
+            page.get_by_text("Technical details of this certificate").click()
+            assert page.get_by_text("Revoked or suspended").first.is_visible()
+            assert axe_violations(page) == []
+            # a bad paste shows the error summary, still accessible
+            page.goto(server + "/")
+            page.fill("#payload", "nonsense")
+            page.get_by_role("button", name="Check", exact=True).click()
+            assert page.get_by_text("There is a problem").is_visible()
+            assert axe_violations(page) == []
+        finally:
+            browser.close()
+
+
+def test_employer_pages_are_accessible(make_app, sqlite_url, world):
+    from playwright.sync_api import sync_playwright
+
+    from verifier.accounts import add_user
+    from verifier.records import add_staff, save_record
+
+    app = make_app(sqlite_url)
+    state = app.extensions["verifier"]
+    user = add_user(state.db, organisation="Sunny Care", email="m@sunny.example",
+                    name="Pat Manager", role="manager", password="a long password",
+                    clock=world.clock)
+    staff_id = add_staff(state.db, user.organisation_id, "Sam Carer", "Care worker", world.clock)
+    for name in ("valid", "expired"):
+        report = state.service.check(world.credentials[name]).credentials[0]
+        save_record(state.db, user.organisation_id, user.id, staff_id, report, world.clock)
+    with live_server(app) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page()
+            page.goto(base + "/sign-in")
+            assert axe_violations(page) == []
+            page.fill("#email", "m@sunny.example")
+            page.fill("#password", "a long password")
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(base + "/")
+            for path, text in (("/staff", "Sam Carer"), (f"/staff/{staff_id}", "Medication"),
+                               ("/matrix", "Expired"), ("/matrix/print", "Training matrix"),
+                               ("/settings/topics", "Fire safety"),
+                               ("/trust", "Example Care Training Ltd"), ("/team", "Pat Manager")):
+                page.goto(base + path)
+                assert page.get_by_text(text).first.is_visible(), path
+                assert axe_violations(page) == [], path
+        finally:
+            browser.close()

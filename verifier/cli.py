@@ -1,0 +1,146 @@
+"""``passport verifier …``: set up, make an offline trust bundle, re-check saved credentials,
+add employer users."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from passport_vc.errors import PassportError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("verifier", help="the employers' verifier service",
+                                   description="Commands for the verifier service (employers).")
+    commands = parser.add_subparsers(dest="verifier_command", metavar="COMMAND")
+    parser.set_defaults(func=lambda _args: parser.print_help() or 2)
+
+    init = commands.add_parser("init", help="create the database and instance folder")
+    init.set_defaults(func=run_init)
+
+    bundle = commands.add_parser(
+        "bundle", help="make an offline trust bundle",
+        description="Fetch and pin providers' DID documents, status lists and a trust list into "
+                    "one file, for checking credentials with no network "
+                    "(passport verify --offline BUNDLE, or VERIFIER_BUNDLE for the web page).")
+    bundle.add_argument("--did", action="append", default=[], metavar="DID",
+                        help="a provider's DID to pin (repeat for more)")
+    bundle.add_argument("--status-url", action="append", default=[], metavar="URL",
+                        help="a status list credential to snapshot (repeat for more)")
+    bundle.add_argument("--trust-list", type=Path, metavar="FILE",
+                        help="the recognised providers (their did:web documents are pinned too)")
+    bundle.add_argument("-o", "--output", type=Path, required=True, metavar="BUNDLE",
+                        help="where to write the bundle (JSON)")
+    bundle.set_defaults(func=run_bundle)
+
+    recheck = commands.add_parser("recheck",
+                                  help="check every saved credential again (status lists)")
+    recheck.add_argument("--organisation", type=int, metavar="ID",
+                         help="only this organisation (default: all)")
+    recheck.set_defaults(func=run_recheck)
+
+    add_user = commands.add_parser(
+        "add-user", help="add an employer user (creates the organisation if new)",
+        description="Add a user. The password is read from VERIFIER_PASSWORD or asked for.")
+    add_user.add_argument("--organisation", required=True, help="the organisation's name")
+    add_user.add_argument("--email", required=True)
+    add_user.add_argument("--name", required=True)
+    add_user.add_argument("--role", choices=("manager", "viewer"), default="manager")
+    add_user.set_defaults(func=run_add_user)
+
+
+def _config():
+    from .config import VerifierConfig
+
+    return VerifierConfig.from_env()
+
+
+def run_init(_args: argparse.Namespace) -> int:
+    from . import build_state
+
+    try:
+        config = _config()
+        build_state(config)
+    except PassportError as error:
+        print(f"Could not set up the verifier: {error.detail}", file=sys.stderr)
+        return 1
+    print(f"Verifier ready. Instance folder: {config.instance_dir}")
+    print(f"Database: {config.database_url.split('@')[-1]}")
+    print("Next: passport verifier add-user --organisation NAME --email EMAIL --name NAME")
+    return 0
+
+
+def run_bundle(args: argparse.Namespace) -> int:
+    from passport_vc.clock import system_clock
+    from passport_vc.integrations.network import Network, NetworkSettings
+    from passport_vc.trust import TrustList
+
+    from .bundle import make_bundle, write_bundle
+
+    if not args.did and not args.status_url and not args.trust_list:
+        print("Name at least one --did, --status-url or --trust-list", file=sys.stderr)
+        return 2
+    try:
+        trust = TrustList.load(args.trust_list) if args.trust_list else None
+        network = Network(NetworkSettings.from_env(), clock=system_clock)
+        bundle = make_bundle(args.did, args.status_url, trust, network, system_clock,
+                             progress=lambda line: print(line, flush=True))
+        write_bundle(bundle, args.output)
+    except PassportError as error:
+        print(f"The bundle was not made: {error.detail}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"The bundle could not be written to {args.output}: {error.strerror}",
+              file=sys.stderr)
+        return 1
+    print(f"Wrote {args.output}")
+    return 0
+
+
+def run_recheck(args: argparse.Namespace) -> int:
+    from . import build_state
+    from .records import recheck
+
+    try:
+        state = build_state(_config())
+        count, changes = recheck(state.db, state.service, args.organisation,
+                                 state.service.clock)
+    except PassportError as error:
+        print(f"The re-check stopped: {error.detail}", file=sys.stderr)
+        return 1
+    print(f"Checked {count} saved certificate{'' if count == 1 else 's'} again.")
+    for change in changes:
+        print(f"CHANGED  {change.staff_name}: {change.title}: {change.before} -> {change.after} "
+              f"({change.label})")
+    if not changes:
+        print("Nothing changed.")
+    return 0
+
+
+def _password() -> str:
+    password = os.environ.get("VERIFIER_PASSWORD")
+    if password:
+        return password
+    first = getpass.getpass("Password for the new user: ")
+    if getpass.getpass("Type it again: ") != first:
+        raise PassportError("The two passwords are different")
+    return first
+
+
+def run_add_user(args: argparse.Namespace) -> int:
+    from . import build_state
+    from .accounts import add_user
+
+    try:
+        state = build_state(_config())
+        user = add_user(state.db, organisation=args.organisation, email=args.email,
+                        name=args.name, role=args.role, password=_password(),
+                        clock=state.service.clock)
+    except PassportError as error:
+        print(f"The user was not added: {error.detail}", file=sys.stderr)
+        return 1
+    print(f"Added {user.name} <{user.email}> as {user.role} of {user.organisation_name}")
+    return 0

@@ -1,0 +1,78 @@
+"""Verifier service configuration (ARCHITECTURE.md convention 10: a frozen dataclass + from_env)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from passport_vc.clock import Clock, system_clock
+from passport_vc.integrations.network import NetworkSettings
+from passport_vc.integrations.sql import sqlite_url
+
+DEFAULT_INSTANCE = Path("passport-data") / "verifier"
+
+
+def _hosts(text: str) -> frozenset[str]:
+    return frozenset(part.strip().lower() for part in text.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class VerifierConfig:
+    database_url: str
+    secret_key: str
+    public_url: str = "http://localhost:5003"
+    instance_dir: Path = DEFAULT_INSTANCE
+    # Recognised providers, from a file the deployment chooses (passport_vc.trust format).
+    trust_list_path: Path | None = None
+    # Wallets whose interview links we open (host[:port]); anything else is refused by name.
+    wallet_hosts: frozenset[str] = frozenset()
+    # An offline trust bundle: when set, nothing is fetched and every result says its age.
+    bundle_path: Path | None = None
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    clock: Clock = system_clock
+    due_soon: timedelta = timedelta(days=60)
+    max_photo_bytes: int = 8 * 1024 * 1024
+    max_photo_pixels: int = 24_000_000
+    trust_proxy: bool = False
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, environ=os.environ) -> VerifierConfig:
+        instance = Path(environ.get("VERIFIER_INSTANCE", str(DEFAULT_INSTANCE)))
+        database = environ.get("DATABASE_URL") or sqlite_url(instance / "verifier.db")
+        trust = environ.get("VERIFIER_TRUST_LIST")
+        bundle = environ.get("VERIFIER_BUNDLE")
+        wallets = environ.get("VERIFIER_WALLET_HOSTS", environ.get("PASSPORT_WALLET_HOSTS", ""))
+        return cls(
+            database_url=database,
+            secret_key=environ.get("SECRET_KEY") or _instance_secret(instance),
+            public_url=environ.get("PUBLIC_URL", cls.public_url).rstrip("/"),
+            instance_dir=instance,
+            trust_list_path=Path(trust) if trust else None,
+            wallet_hosts=_hosts(wallets),
+            bundle_path=Path(bundle) if bundle else None,
+            network=NetworkSettings.from_env(environ),
+            trust_proxy=environ.get("TRUST_PROXY", "") in ("1", "true", "yes"),
+        )
+
+    @classmethod
+    def for_tests(cls, database_url: str, **changes) -> VerifierConfig:
+        values = {"secret_key": "test-secret-" + "x" * 20, "testing": True,
+                  "wallet_hosts": frozenset({"wallet.example"})}
+        values.update(changes)
+        return cls(database_url=database_url, **values)
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation secret kept in the instance folder (never in git)."""
+    path = instance / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,46 @@
+"""Thin blueprints (ARCHITECTURE.md convention 11): read the request, call the domain, render."""
+
+from __future__ import annotations
+
+from flask import Flask, g, session
+
+from .common import current_state
+
+
+def register_routes(app: Flask) -> None:
+    from passport_vc.integrations.flask import csrf
+
+    from . import accounts, api, records, scan, trust
+
+    for module in (scan, records, trust, accounts):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # JSON API: no cookies are used, so there is nothing to forge
+
+    @app.before_request
+    def load_user() -> None:
+        from passport_vc.errors import NotFoundError
+
+        from ..accounts import get_user
+
+        g.user = None
+        user_id = session.get("user_id")
+        if isinstance(user_id, int):
+            try:
+                g.user = get_user(current_state().db, user_id)
+            except NotFoundError:
+                session.clear()
+
+    @app.context_processor
+    def navigation() -> dict:
+        user = g.get("user")
+        items = [("Check a certificate", "/")]
+        if user is not None:
+            items += [("Staff", "/staff"), ("Training matrix", "/matrix"),
+                      ("Recognised providers", "/trust")]
+            if user.is_manager:
+                items.append(("Team", "/team"))
+            items.append(("Sign out", "/sign-out"))
+        else:
+            items.append(("Sign in", "/sign-in"))
+        return {"navigation": items, "user": user}

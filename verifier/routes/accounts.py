@@ -1,0 +1,85 @@
+"""Signing in and out, and managers adding people to their organisation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+
+from passport_vc.errors import AuthError, ConflictError, MalformedValueError
+
+from .. import accounts
+from .common import current_state, current_user, manager_required, safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.get("/sign-in")
+def sign_in():
+    return render_template("verifier/sign_in.html", errors={}, values={},
+                           next=safe_next(request.args.get("next")))
+
+
+@bp.post("/sign-in")
+def sign_in_post():
+    state = current_state()
+    email, password = request.form.get("email", ""), request.form.get("password", "")
+    target = safe_next(request.form.get("next"))
+    errors = {}
+    if not email.strip():
+        errors["email"] = "Enter your email address"
+    if not password:
+        errors["password"] = "Enter your password"  # noqa: S105 (a message, not a secret)
+    if not errors:
+        try:
+            user = accounts.authenticate(state.db, email, password, state.service.clock)
+        except AuthError as error:
+            errors["email"] = error.detail
+        else:
+            session.clear()  # a fresh session on sign-in (no session fixation)
+            session["user_id"] = user.id
+            return redirect(target, 303)
+    return render_template("verifier/sign_in.html", errors=errors, values={"email": email},
+                           next=target), 400
+
+
+@bp.get("/sign-out")
+def sign_out():
+    if current_user() is None:
+        return redirect(url_for("scan.index"))
+    return render_template("verifier/sign_out.html")
+
+
+@bp.post("/sign-out")
+def sign_out_post():
+    session.clear()
+    flash("You have signed out", "success")
+    return redirect(url_for("scan.index"), 303)
+
+
+@bp.get("/team")
+@manager_required
+def team():
+    state, user = current_state(), current_user()
+    return render_template("verifier/team.html", users=accounts.list_users(
+        state.db, user.organisation_id), roles=accounts.ROLES, errors={}, values={})
+
+
+@bp.post("/team")
+@manager_required
+def add_member():
+    state, user = current_state(), current_user()
+    form = request.form
+    errors = accounts.validate_user(form.get("email", ""), form.get("name", ""),
+                                    form.get("role", ""), form.get("password", ""))
+    if not errors:
+        try:
+            accounts.add_user(state.db, organisation=user.organisation_id,
+                              email=form["email"], name=form["name"], role=form["role"],
+                              password=form["password"], clock=state.service.clock)
+        except (ConflictError, MalformedValueError) as error:
+            errors[error.path or "email"] = error.detail
+    if errors:
+        return render_template("verifier/team.html", users=accounts.list_users(
+            state.db, user.organisation_id), roles=accounts.ROLES, errors=errors,
+            values={key: form.get(key, "") for key in ("email", "name", "role")}), 400
+    flash(f"{form['name'].strip()} can now sign in", "success")
+    return redirect(url_for("accounts.team"), 303)
