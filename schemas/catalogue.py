@@ -79,7 +79,7 @@ def _whole_number(data: dict, name: str, low: int, high: int) -> int | None:
 
 def _text(data: dict, name: str, limit: int, *, required: bool) -> str:
     value = data.get(name)
-    if value is None and not required:
+    if not required and (value is None or (isinstance(value, str) and not value.strip())):
         return ""
     if not isinstance(value, str) or not value.strip():
         raise MalformedValueError(f"The course needs a {name}", path=name)

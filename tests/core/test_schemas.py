@@ -478,3 +478,10 @@ class TestSummary:
             "Wound care", "did:example:i", date(2025, 5, 5))
         with pytest.raises(MalformedValueError):
             summarise("not a credential")  # type: ignore[arg-type]
+
+
+def test_every_course_round_trips_through_its_dict():
+    from schemas.catalogue import course_from_dict, load_catalogue
+
+    for course in load_catalogue().values():
+        assert course_from_dict(course.to_dict()) == course

@@ -1,0 +1,71 @@
+"""The issuer service: training providers issue, deliver, revoke and manage care training
+credentials. ``create_app(config)`` builds the Flask app over ``IssuerService``
+(issuer/service.py, no Flask); routes in issuer/routes/ stay thin.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g
+
+from .config import IssuerConfig
+
+SERVICE_NAME = "Issue training records"
+
+
+def create_app(config: IssuerConfig | None = None) -> Flask:
+    from passport_vc.integrations.flask import add_health_check, csrf, init_app
+    from passport_vc.integrations.sql import Database
+
+    from .auth import load_user
+    from .routes import api, pages, public
+    from .service import IssuerService
+    from .storage import metadata
+
+    config = config or IssuerConfig.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=config.secret_key, TESTING=config.testing, TRUST_PROXY=config.trust_proxy,
+        # the three services share a host in the demo: cookies are not separated by port
+        SESSION_COOKIE_NAME="issuer_session",
+        SESSION_COOKIE_SECURE=config.public_base.startswith("https://"),
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024)
+    init_app(app, service_name=SERVICE_NAME, service_url="/")
+    database = Database(config.database_url, metadata)
+    database.create_all()
+    service = IssuerService(database, config)
+    if config.conformance:
+        service.ensure_conformance_issuers()
+    app.extensions["issuer"] = service
+    app.extensions["issuer_config"] = config
+
+    app.before_request(load_user)
+    for blueprint in (public.bp, api.bp):
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)
+    app.register_blueprint(pages.bp)
+
+    @app.context_processor
+    def navigation() -> dict:
+        if g.get("user") is None:
+            return {"navigation": [("Sign in", "/sign-in")]}
+        items = [("Home", "/dashboard"), ("Issue", "/issue"), ("Register", "/register"),
+                 ("Upload a file", "/import")]
+        if g.user.role == "admin":
+            items += [("Keys", "/keys"), ("API tokens", "/api-tokens")]
+        return {"navigation": items, "current_user": g.user, "current_provider": g.provider}
+
+    def database_ok() -> bool:
+        from sqlalchemy import text
+
+        try:
+            with database.reading() as session:
+                session.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+            return False
+        return True
+
+    add_health_check(app, "database", database_ok)
+    return app
+
+
+__all__ = ["IssuerConfig", "create_app"]

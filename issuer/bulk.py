@@ -1,0 +1,265 @@
+"""Bulk issuing from a CSV file of completions (a cohort, or years of past records with their
+original completion dates).
+
+- Row-level validation: a bad row is reported (line number, plain reason) and does not stop the
+  good rows.
+- Idempotent: each row's key is SHA-256 of the provider and the normalised row; a key already
+  in the register is skipped, so re-running a file issues nothing twice.
+- All or nothing per file: the whole file is issued in one transaction, so a crash or a kill
+  midway leaves nothing half issued (and no status index is used by two credentials); running
+  the file again completes it — that is how an import resumes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from typing import IO
+
+from sqlalchemy import insert, select, update
+
+from passport_vc.errors import MalformedValueError, PassportError, TooLargeError
+
+from .models import ImportReport, RowError
+from .storage import import_batches, import_rows, records
+
+MAX_IMPORT_BYTES = 32 * 1024 * 1024
+MAX_ROWS = 100_000
+INSERT_CHUNK = 500
+COLUMNS = {
+    "name": ("name", "worker_name", "worker", "full_name", "learner_name", "learner"),
+    "email": ("email", "email_address", "worker_email"),
+    "course": ("course", "course_key", "course_name", "course_title", "training"),
+    "completed": ("completed", "completion_date", "date_completed", "completed_on", "date"),
+    "holder_did": ("holder_did", "did", "wallet_did"),
+    "assessment_method": ("assessment_method", "assessment"),
+    "delivery_mode": ("delivery_mode", "delivery"),
+    "hours": ("hours", "learning_hours"),
+    "evidence": ("evidence", "evidence_narrative", "notes"),
+}
+REQUIRED = ("name", "course", "completed")
+TEMPLATE_HEADER = ["name", "email", "course", "completed", "assessment_method",
+                   "delivery_mode", "hours", "evidence", "holder_did"]
+
+Progress = Callable[[int, int], None]
+
+
+def read_text(stream: IO[str] | IO[bytes] | str | bytes) -> str:
+    data = stream if isinstance(stream, str | bytes) else stream.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise TooLargeError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; "
+                            "split it into smaller files")
+    if isinstance(data, bytes):
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # "Unicode text" from spreadsheets
+            data = data.decode("utf-16", errors="replace")
+        elif b"\x00" in data:
+            raise MalformedValueError("The file is not a CSV text file (save it as 'CSV UTF-8' "
+                                      "and try again)")
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                data = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise MalformedValueError("The file is not a readable CSV text file (save it "
+                                          "as 'CSV UTF-8' and try again)") from None
+    return data.lstrip("\ufeff")
+
+
+def _header_map(header: list[str]) -> dict[str, int]:
+    wanted = {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
+    found: dict[str, int] = {}
+    for position, title in enumerate(header):
+        name = "_".join(title.strip().lower().replace("-", " ").split())
+        field = wanted.get(name)
+        if field and field not in found:
+            found[field] = position
+    missing = [field for field in REQUIRED if field not in found]
+    if missing:
+        raise MalformedValueError(
+            "The first line of the file must name the columns. Missing: " + ", ".join(missing)
+            + ". Download the template to see the columns.")
+    return found
+
+
+def parse_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
+    """(header, [(line number, {field: text})]) with blank lines dropped."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise MalformedValueError("The file is empty") from None
+    except csv.Error as error:
+        raise MalformedValueError(f"The file is not a readable CSV file ({error})") from None
+    positions = _header_map(header)
+    rows: list[tuple[int, dict]] = []
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise TooLargeError(f"The file has more than {MAX_ROWS:,} rows; split it")
+            raw = {field: (cells[index] if index < len(cells) else "")
+                   for field, index in positions.items()}
+            rows.append((reader.line_num, raw))
+    except csv.Error as error:
+        raise MalformedValueError(f"Line {reader.line_num} of the file could not be read "
+                                  f"({error})") from None
+    return header, rows
+
+
+def row_key(slug: str, details: dict) -> str:
+    canonical = json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{slug}\n{canonical}".encode()).hexdigest()
+
+
+def error_report_csv(errors: list[RowError]) -> str:
+    """A CSV the provider can fix and upload again: line, problem, then the row as given."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["line", "problem", *TEMPLATE_HEADER])
+    for error in errors:
+        writer.writerow([error.row_no, error.message,
+                         *[_safe_cell(error.raw.get(name, "")) for name in TEMPLATE_HEADER]])
+    return out.getvalue()
+
+
+def _safe_cell(value: str) -> str:
+    """Stop spreadsheet programs running a cell as a formula (CSV injection)."""
+    text = str(value or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class ImportMixin:
+    """Mixed into IssuerService."""
+
+    def import_csv(self, slug: str, stream, progress: Progress | None = None, *,
+                   filename: str = "import.csv", actor: str | None = None) -> ImportReport:
+        from .service import _IssuingContext
+
+        provider = self.provider(slug)
+        if provider.did_method != "web":
+            raise PassportError("The conformance issuer cannot import files")
+        text = read_text(stream)
+        _header, rows = parse_rows(text)
+        catalogue = self.courses(slug)
+        titles = {course.title.lower(): key for key, course in catalogue.items()}
+        errors: list[RowError] = []
+        valid: list[tuple[int, dict, dict, str]] = []
+        for line, raw in rows:
+            try:
+                course_text = " ".join((raw.get("course") or "").split())
+                course_key = course_text if course_text in catalogue else \
+                    titles.get(course_text.lower())
+                if not course_text:
+                    raise MalformedValueError("The course is missing")
+                if course_key is None:
+                    raise MalformedValueError(f"The course {course_text[:80]!r} is not in the "
+                                              "catalogue (use its key or exact title)")
+                details = self._clean_details(
+                    course_key, subject_name=raw.get("name"), completed=raw.get("completed"),
+                    subject_email=raw.get("email"), holder_did=raw.get("holder_did"),
+                    assessment_method=raw.get("assessment_method"),
+                    delivery_mode=raw.get("delivery_mode"), hours=raw.get("hours"),
+                    evidence=raw.get("evidence"))
+            except PassportError as error:
+                errors.append(RowError(line, error.detail, raw))
+                continue
+            valid.append((line, raw, details, row_key(slug, details)))
+        return self._issue_rows(provider, valid, errors, len(rows), progress, filename, actor,
+                                hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                                _IssuingContext, catalogue)
+
+    def _issue_rows(self, provider, valid, errors, total, progress, filename, actor, file_hash,
+                    context_class, catalogue) -> ImportReport:
+        now = self.clock()
+        issued_ids: list[str] = []
+        skipped = 0
+        with self.db.transaction() as session:
+            context = context_class(self, session, provider)
+            existing = self._existing_keys(session, provider.id, [item[3] for item in valid])
+            batch_id = session.execute(insert(import_batches).values(
+                provider_id=provider.id, filename=(filename or "import.csv")[:255],
+                file_hash=file_hash, total=total, actor=actor,
+                created_at=now)).inserted_primary_key[0]
+            pending: list[dict] = []
+            row_log: list[dict] = []
+            done = 0
+            for line, _raw, details, key in valid:
+                if key in existing:
+                    skipped += 1
+                    row_log.append({"batch_id": batch_id, "row_no": line, "row_key": key,
+                                    "outcome": "skipped", "message": "Already issued",
+                                    "record_id": existing[key], "raw": None})
+                else:
+                    values = self._sign_record(context, catalogue[details["course_key"]],
+                                               details, actor=actor, batch_id=batch_id,
+                                               import_key=key)
+                    existing[key] = values["id"]
+                    pending.append(values)
+                    issued_ids.append(values["id"])
+                    row_log.append({"batch_id": batch_id, "row_no": line, "row_key": key,
+                                    "outcome": "issued", "message": None,
+                                    "record_id": values["id"], "raw": None})
+                    if len(pending) >= INSERT_CHUNK:
+                        session.execute(insert(records), pending)
+                        pending = []
+                done += 1
+                if progress is not None:
+                    progress(done, len(valid))
+            if pending:
+                session.execute(insert(records), pending)
+            context.flush()
+            for error in errors:
+                row_log.append({"batch_id": batch_id, "row_no": error.row_no, "row_key": None,
+                                "outcome": "error", "message": error.message, "record_id": None,
+                                "raw": json.dumps(error.raw, ensure_ascii=False)})
+            for start in range(0, len(row_log), INSERT_CHUNK):
+                session.execute(insert(import_rows), row_log[start:start + INSERT_CHUNK])
+            session.execute(update(import_batches).where(import_batches.c.id == batch_id).values(
+                issued=len(issued_ids), skipped=skipped, failed=len(errors)))
+            self._event(session, provider.id, None, "import",
+                        f"{filename}: {len(issued_ids)} issued, {skipped} already issued, "
+                        f"{len(errors)} with problems", actor, now)
+        return ImportReport(batch_id, total, len(issued_ids), skipped,
+                            sorted(errors, key=lambda e: e.row_no), issued_ids)
+
+    @staticmethod
+    def _existing_keys(session, provider_id: int, keys: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), INSERT_CHUNK):
+            chunk = unique[start:start + INSERT_CHUNK]
+            for key, record_id in session.execute(select(records.c.import_key, records.c.id)
+                                                  .where(records.c.provider_id == provider_id,
+                                                         records.c.import_key.in_(chunk))):
+                found[key] = record_id
+        return found
+
+    def imports(self, slug: str, limit: int = 50) -> list[dict]:
+        provider = self.provider(slug)
+        with self.db.reading() as session:
+            rows = session.execute(select(import_batches).where(
+                import_batches.c.provider_id == provider.id)
+                .order_by(import_batches.c.id.desc()).limit(limit)).all()
+        return [dict(row._mapping) for row in rows]
+
+    def import_errors(self, slug: str, batch_id: int) -> list[RowError]:
+        provider = self.provider(slug)
+        with self.db.reading() as session:
+            batch = session.execute(select(import_batches.c.id).where(
+                import_batches.c.id == batch_id,
+                import_batches.c.provider_id == provider.id)).first()
+            if batch is None:
+                from passport_vc.errors import NotFoundError
+
+                raise NotFoundError("There is no import with that number")
+            rows = session.execute(select(import_rows).where(
+                import_rows.c.batch_id == batch_id, import_rows.c.outcome == "error")
+                .order_by(import_rows.c.row_no)).all()
+        return [RowError(row.row_no, row.message or "", json.loads(row.raw or "{}"))
+                for row in rows]

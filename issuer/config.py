@@ -1,0 +1,120 @@
+"""Issuer service configuration (ARCHITECTURE.md convention 10: frozen config, ``from_env``).
+
+What differs between a laptop demo, the tests and a deployment: the database, the session
+secret, the master key sealing every provider's private keys at rest (envelope encryption,
+passport_vc.keys.storage), the public address DIDs and status lists are built from, where DID
+documents are written, offer lifetimes, the optional conformance (VC API) profile, the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from passport_vc.clock import Clock, system_clock
+from passport_vc.errors import ConfigError
+from passport_vc.integrations.network import NetworkSettings
+
+DEFAULT_INSTANCE = Path("passport-data") / "issuer"
+DEFAULT_PUBLIC_URL = "http://localhost:5001"
+CONFORMANCE_CURVES = ("Ed25519", "P-256")
+
+
+@dataclass(frozen=True)
+class IssuerConfig:
+    database_url: str
+    secret_key: str
+    master_key: str  # base64url of 32 bytes (PASSPORT_MASTER_KEY): seals provider keys
+    public_url: str = DEFAULT_PUBLIC_URL
+    did_documents_dir: Path = Path("did-documents")
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    clock: Clock = system_clock
+    offer_lifetime: timedelta = timedelta(days=14)
+    access_token_lifetime: timedelta = timedelta(minutes=10)
+    nonce_lifetime: timedelta = timedelta(minutes=5)
+    status_list_size: int = 131_072
+    status_cache_seconds: int = 300
+    # VC API conformance profile: POST /credentials/issue signs only with these did:key
+    # issuers (made and sealed on first start), so the W3C test suites can be pointed at it.
+    conformance: bool = False
+    max_tx_code_attempts: int = 5
+    trust_proxy: bool = False
+    testing: bool = False
+
+    @property
+    def public_base(self) -> str:
+        return self.public_url.rstrip("/")
+
+    @property
+    def public_host(self) -> str:
+        """host[:port] of PUBLIC_URL, as a did:web writes it (``localhost%3A5001``)."""
+        parts = urlsplit(self.public_base)
+        if not parts.hostname:
+            raise ConfigError(f"PUBLIC_URL {self.public_url!r} is not a web address")
+        return parts.hostname + (f"%3A{parts.port}" if parts.port else "")
+
+    @property
+    def did_web_base(self) -> str:
+        """``did:web:`` + host (+ path segments when PUBLIC_URL has a path, e.g. behind a
+        proxy prefix): providers hang below it as ``…:providers:<slug>``."""
+        segments = [part for part in urlsplit(self.public_base).path.split("/") if part]
+        return ":".join(["did:web:" + self.public_host, *segments])
+
+    def master_key_bytes(self) -> bytes:
+        from passport_vc.keys.storage import parse_master_key
+
+        return parse_master_key(self.master_key)
+
+    @classmethod
+    def from_env(cls, environ=os.environ, *, instance: Path | None = None) -> IssuerConfig:
+        from passport_vc.integrations.sql import sqlite_url
+
+        folder = Path(environ.get("ISSUER_INSTANCE", instance or DEFAULT_INSTANCE))
+        url = environ.get("ISSUER_DATABASE_URL") or environ.get("DATABASE_URL") \
+            or sqlite_url(folder / "issuer.db")
+        master = environ.get("PASSPORT_MASTER_KEY", "")
+        if not master:
+            raise ConfigError("PASSPORT_MASTER_KEY is not set. Make one with `python -c \"from "
+                              "passport_vc.keys.storage import generate_master_key; "
+                              "print(generate_master_key())\"` and keep it secret: it protects "
+                              "every provider's signing keys.")
+        secret = environ.get("SECRET_KEY") or _instance_secret(folder)
+        return cls(database_url=url, secret_key=secret, master_key=master,
+                   public_url=environ.get("ISSUER_PUBLIC_URL")
+                   or environ.get("PUBLIC_URL", DEFAULT_PUBLIC_URL),
+                   did_documents_dir=Path(environ.get("PASSPORT_DID_DOCUMENTS_OUT",
+                                                      "did-documents")),
+                   network=NetworkSettings.from_env(environ),
+                   conformance=_flag(environ.get("ISSUER_CONFORMANCE", "")),
+                   trust_proxy=_flag(environ.get("TRUST_PROXY", "")))
+
+    @classmethod
+    def for_tests(cls, database_url: str, tmp_path: Path, *, clock: Clock = system_clock,
+                  public_url: str = DEFAULT_PUBLIC_URL, **changes) -> IssuerConfig:
+        from passport_vc.keys.storage import generate_master_key
+
+        config = cls(database_url=database_url, secret_key=secrets.token_hex(16),
+                     master_key=generate_master_key(), public_url=public_url,
+                     did_documents_dir=Path(tmp_path) / "did-documents", clock=clock,
+                     testing=True)
+        return replace(config, **changes) if changes else config
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _instance_secret(folder: Path) -> str:
+    """A session-signing secret kept in the instance folder, made once (local use only)."""
+    path = folder / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    path.write_text(value, encoding="utf-8")
+    path.chmod(0o600)
+    return value

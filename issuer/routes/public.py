@@ -1,0 +1,135 @@
+"""Public, unauthenticated endpoints: DID documents (did:web §3.2), status list credentials
+(Bitstring Status List 1.0 §3.1, cacheable), and OpenID4VCI 1.0 (§12.2 metadata, §4.1.3 offer
+by reference, §6 token, §7 nonce, §8 credential). All JSON; CSRF does not apply (no cookies are
+used to authorise these).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from passport_vc.errors import NotFoundError, PassportError
+from passport_vc.integrations.flask import json_body
+
+from ..auth import service
+from ..delivery import OAuthError
+
+bp = Blueprint("public", __name__)
+STATUS_MEDIA_TYPE = "application/vc+ld+json"
+DID_MEDIA_TYPE = "application/did+json"
+
+
+def _json(document: dict, *, media_type: str = "application/json", status: int = 200,
+          no_store: bool = False) -> Response:
+    response = jsonify(document)
+    response.status_code = status
+    response.mimetype = media_type
+    if no_store:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _oauth_error(error: OAuthError) -> Response:
+    response = _json(error.to_oauth(), status=error.status, no_store=True)
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = f'Bearer error="{error.error}"'
+    return response
+
+
+# --- DID documents -----------------------------------------------------------------------------
+@bp.get("/providers/<slug>/did.json")
+def provider_did(slug: str):
+    provider = service().provider(slug)
+    if provider.host:
+        raise NotFoundError("This provider publishes its DID document on its own web address")
+    return _did_response(service().did_document(slug))
+
+
+@bp.get("/.well-known/did.json")
+@bp.get("/<path:path>/did.json")
+def own_host_did(path: str = ""):
+    """A provider that set its own host: the DID is read from the address asked for."""
+    from passport_vc.did import url_to_did_web
+
+    try:
+        did = url_to_did_web(request.base_url)
+    except PassportError:
+        raise NotFoundError("There is no DID document here") from None
+    provider = service().provider_by_did(did)
+    if provider is None or not provider.host:
+        raise NotFoundError("There is no DID document here")
+    return _did_response(service().did_document(provider.slug))
+
+
+def _did_response(document: dict) -> Response:
+    response = _json(document, media_type=DID_MEDIA_TYPE)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- status lists ----------------------------------------------------------------------------
+@bp.get("/status/<slug>/<purpose>/<int:list_no>")
+def status_list(slug: str, purpose: str, list_no: int):
+    document, etag = service().status_list(slug, purpose, list_no)
+    max_age = service().config.status_cache_seconds
+    tag = etag.strip('"')
+    if request.if_none_match.contains(tag):
+        response = Response(status=304)
+    else:
+        response = _json(document, media_type=STATUS_MEDIA_TYPE)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- OpenID4VCI ------------------------------------------------------------------------------
+@bp.get("/.well-known/openid-credential-issuer")
+def issuer_metadata():
+    response = _json(service().issuer_metadata())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/.well-known/oauth-authorization-server")
+def authorization_server_metadata():
+    response = _json(service().authorization_server_metadata())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/offers/<offer_id>")
+def offer(offer_id: str):
+    return _json(service().offer_document(offer_id), no_store=True)
+
+
+@bp.post("/token")
+def token():
+    try:
+        return _json(service().token(request.form.to_dict()), no_store=True)
+    except OAuthError as error:
+        return _oauth_error(error)
+
+
+@bp.post("/nonce")
+def nonce():
+    return _json(service().nonce(), no_store=True)
+
+
+@bp.post("/credential")
+def credential():
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    access_token = value.strip() if scheme.lower() in ("bearer", "dpop") else None
+    try:
+        if not access_token:
+            raise OAuthError("invalid_token", "Send the access token: Authorization: Bearer …",
+                             status=401)
+        try:
+            body = json_body()
+        except PassportError as error:
+            raise OAuthError("invalid_credential_request", error.detail) from None
+        return _json(service().credential_request(access_token, body), no_store=True)
+    except OAuthError as error:
+        return _oauth_error(error)
