@@ -58,6 +58,7 @@ def create_app(config: VerifierConfig | None = None) -> Flask:
         TRUST_PROXY=config.trust_proxy,
         # Photos of QR codes are the largest thing anyone sends us.
         MAX_CONTENT_LENGTH=config.max_photo_bytes + 256 * 1024,
+        SESSION_COOKIE_NAME="verifier_session",  # services share a host in the demo
         SESSION_COOKIE_SECURE=config.public_url.startswith("https://"),
     )
     state = build_state(config)

@@ -201,7 +201,7 @@ def init_app(app: Flask, *, service_name: str, service_url: str = "/",
 
     if not app.testing and not app.config.get("TESTING"):
         configure_logging(app.config.get("LOG_LEVEL", "INFO"))
-    log_requests(app, service_name.split()[0].lower())
+    log_requests(app, app.import_name.split(".")[0])
 
 
 def add_health_check(app: Flask, name: str, check) -> None:

@@ -4,39 +4,17 @@ path; and axe-core finds no serious or critical accessibility problems."""
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 import pytest
-from PIL import Image
 from support.browser import axe_violations, launch
+from support.camera import HEIGHT, qr_picture, write_y4m
 from support.live import live_server
 
-from passport_vc.qr import encode_compact, qr_png
+from passport_vc.qr import encode_compact
 
 pytestmark = pytest.mark.browser
 
-WIDTH, HEIGHT = 1280, 720
-
-
-def write_y4m(path: Path, picture: Image.Image, frames: int = 6) -> None:
-    """YUV4MPEG2 with raw I420 (4:2:0) frames: the format Chromium's fake camera reads."""
-    frame = Image.new("RGB", (WIDTH, HEIGHT), (235, 235, 230))
-    picture = picture.convert("RGB")
-    frame.paste(picture, ((WIDTH - picture.width) // 2, (HEIGHT - picture.height) // 2))
-    y, cb, cr = frame.convert("YCbCr").split()
-    half = (WIDTH // 2, HEIGHT // 2)
-    planes = y.tobytes() + cb.resize(half, Image.BILINEAR).tobytes() + \
-        cr.resize(half, Image.BILINEAR).tobytes()
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode("ascii"))
-        for _ in range(frames):
-            out.write(b"FRAME\n")
-            out.write(planes)
-
-
-def paper_qr(credential: dict, box_size: int) -> Image.Image:
-    return Image.open(io.BytesIO(qr_png(encode_compact(credential), box_size=box_size)))
+def paper_qr(credential: dict, box_size: int):
+    return qr_picture(encode_compact(credential), box_size)
 
 
 @pytest.fixture
