@@ -1,0 +1,62 @@
+"""The wallet service: care workers hold, view, share and keep their training record.
+
+``create_app(config)`` builds the Flask app (ARCHITECTURE.md convention 10). Domain logic lives
+in ``service.WalletService`` (no Flask); the blueprints in ``routes/`` stay thin.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, session
+
+from passport_vc.integrations.flask import add_health_check, init_app
+from passport_vc.integrations.sql import Database
+
+from .config import WalletConfig
+from .service import WalletService
+from .storage import metadata
+
+NAVIGATION_SIGNED_IN = [("Your training record", "/record"), ("Add training", "/add"),
+                        ("Share", "/share"), ("Print", "/paper"), ("Your account", "/account")]
+NAVIGATION_SIGNED_OUT = [("Sign in", "/sign-in"), ("Create an account", "/sign-up")]
+
+
+def create_app(config: WalletConfig | None = None, *, network=None) -> Flask:
+    config = config or WalletConfig.from_env()
+    app = Flask(__name__, static_folder="static", static_url_path="/static")
+    app.config.update(SECRET_KEY=config.secret_key, TRUST_PROXY=config.trust_proxy,
+                      TESTING=config.testing,
+                      SESSION_COOKIE_NAME="wallet_session",
+                      SESSION_COOKIE_SECURE=config.public_url.startswith("https://"))
+    init_app(app, service_name="Skills Passport wallet", service_url="/",
+             navigation=NAVIGATION_SIGNED_OUT)
+    if network is None:
+        from passport_vc.integrations.network import Network
+
+        network = Network(config.network, clock=config.clock)
+    db = Database(config.database_url, metadata)
+    db.create_all()
+    service = WalletService(db, config, network)
+    app.extensions["wallet"] = service
+    add_health_check(app, "database", lambda: _database_ok(db))
+
+    @app.context_processor
+    def wallet_navigation() -> dict:
+        signed_in = bool(session.get("account_id"))
+        return {"navigation": NAVIGATION_SIGNED_IN if signed_in else NAVIGATION_SIGNED_OUT,
+                "acting_for": getattr(g, "acting_for_name", None)}
+
+    from .routes import register
+
+    register(app)
+    return app
+
+
+def _database_ok(db: Database) -> bool:
+    import sqlalchemy as sa
+
+    try:
+        with db.reading() as session_:
+            session_.execute(sa.select(1))
+    except sa.exc.SQLAlchemyError:
+        return False
+    return True

@@ -1,0 +1,156 @@
+"""``passport wallet …``: set up the wallet database, add an account, back up and restore.
+
+Secrets never go on the command line (shell history, process lists): passwords and
+passphrases come from a file (``--password-file``), an environment variable, or a prompt.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from passport_vc.errors import PassportError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("wallet", help="the care workers' wallet service",
+                                   description="Manage the Skills Passport wallet service.")
+    commands = parser.add_subparsers(dest="wallet_command", metavar="COMMAND")
+
+    def common(sub) -> None:
+        sub.add_argument("--instance", type=Path, help="instance folder (default: "
+                                                       "WALLET_INSTANCE or passport-data/wallet)")
+        sub.add_argument("--database-url", help="default: DATABASE_URL, else a SQLite file in "
+                                                "passport-data/wallet/")
+        sub.add_argument("--master-key-file", type=Path,
+                         help="file holding PASSPORT_MASTER_KEY (default: the environment)")
+
+    init = commands.add_parser("init", help="create the wallet tables")
+    common(init)
+    init.set_defaults(func=run_init)
+
+    add = commands.add_parser("add-account", help="make a worker account and its wallet key")
+    common(add)
+    add.add_argument("--login", required=True, help="email address or user name")
+    add.add_argument("--name", required=True, help="the worker's full name")
+    add.add_argument("--password-file", type=Path,
+                     help="file holding the password (else WALLET_ACCOUNT_PASSWORD or a prompt)")
+    add.set_defaults(func=run_add_account)
+
+    backup = commands.add_parser("backup", help="write an encrypted backup of one wallet")
+    common(backup)
+    backup.add_argument("--login", required=True)
+    backup.add_argument("--out", type=Path, required=True, help="the backup file to write")
+    backup.add_argument("--passphrase-file", type=Path,
+                        help="file holding the passphrase (else PASSPORT_BACKUP_PASSPHRASE or a "
+                             "prompt)")
+    backup.set_defaults(func=run_backup)
+
+    restore = commands.add_parser("restore", help="restore a backup into a new, empty account")
+    common(restore)
+    restore.add_argument("--login", required=True, help="the new account to restore into")
+    restore.add_argument("file", type=Path, help="the backup file")
+    restore.add_argument("--passphrase-file", type=Path)
+    restore.set_defaults(func=run_restore)
+    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+
+
+def _secret(file: Path | None, variable: str, prompt: str, *, twice: bool = False) -> str:
+    if file is not None:
+        return file.read_text(encoding="utf-8").rstrip("\r\n")
+    if os.environ.get(variable):
+        return os.environ[variable]
+    if not sys.stdin.isatty():
+        raise PassportError(f"Give the secret with a file option or {variable}")
+    value = getpass.getpass(prompt)
+    if twice and getpass.getpass("Again: ") != value:
+        raise PassportError("The two entries are not the same")
+    return value
+
+
+def _service(args):
+    from passport_vc.integrations.network import Network
+    from passport_vc.integrations.sql import Database
+
+    from .config import WalletConfig
+    from .service import WalletService
+    from .storage import metadata
+
+    environ = dict(os.environ)
+    if args.database_url:
+        environ["WALLET_DATABASE_URL"] = args.database_url
+    if args.master_key_file:
+        environ["PASSPORT_MASTER_KEY"] = args.master_key_file.read_text(encoding="utf-8").strip()
+    if args.instance:
+        environ["WALLET_INSTANCE"] = str(args.instance)
+    config = WalletConfig.from_env(environ)
+    config.master_key_bytes()  # a wrong key fails here, before anything is written
+    db = Database(config.database_url, metadata)
+    db.create_all()
+    return WalletService(db, config, Network(config.network, clock=config.clock))
+
+
+def _account_id(service, login: str) -> str:
+    from . import storage
+    from .accounts import normalise_login
+
+    with service.db.reading() as session:
+        row = storage.account_by_login(session, normalise_login(login))
+    if row is None:
+        raise PassportError(f"There is no account {login!r}")
+    return row["id"]
+
+
+def _run(function, args) -> int:
+    try:
+        return function(args) or 0
+    except PassportError as error:
+        print(f"Error: {error.detail}", file=sys.stderr)
+        return 1
+
+
+def run_init(args) -> int:
+    def go(args):
+        service = _service(args)
+        print(f"Wallet tables are ready in {service.db.engine.url.render_as_string()}")
+    return _run(go, args)
+
+
+def run_add_account(args) -> int:
+    def go(args):
+        service = _service(args)
+        password = _secret(args.password_file, "WALLET_ACCOUNT_PASSWORD", "Password: ",
+                           twice=True)
+        account = service.create_account(args.login, password, args.name)
+        print(f"Account {account.login} made. Wallet key: {account.did}")
+        print("Recovery codes (give these to the worker, they are not shown again):")
+        for code in account.recovery_codes:
+            print(f"  {code}")
+    return _run(go, args)
+
+
+def run_backup(args) -> int:
+    def go(args):
+        service = _service(args)
+        passphrase = _secret(args.passphrase_file, "PASSPORT_BACKUP_PASSPHRASE",
+                             "Backup passphrase: ", twice=True)
+        data = service.backup(_account_id(service, args.login), passphrase)
+        args.out.write_bytes(data)
+        args.out.chmod(0o600)
+        print(f"Backup written to {args.out}")
+    return _run(go, args)
+
+
+def run_restore(args) -> int:
+    def go(args):
+        service = _service(args)
+        passphrase = _secret(args.passphrase_file, "PASSPORT_BACKUP_PASSPHRASE",
+                             "Backup passphrase: ")
+        if not args.file.is_file():
+            raise PassportError(f"There is no file called {args.file}")
+        count = service.restore(_account_id(service, args.login), args.file.read_bytes(),
+                                passphrase)
+        print(f"Restored {count} credentials and the wallet key into {args.login}")
+    return _run(go, args)

@@ -1,0 +1,90 @@
+"""Wallet service configuration (ARCHITECTURE.md convention 10: frozen config, ``from_env``).
+
+Everything that differs between a laptop demo, the tests and a real deployment lives here:
+the database, the secret used to sign session cookies, the master key that seals every
+worker's holder key at rest (envelope encryption, passport_vc.keys.storage), the public
+address share links are built from, and the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+
+from passport_vc.clock import Clock, system_clock
+from passport_vc.errors import ConfigError
+from passport_vc.integrations.network import NetworkSettings
+
+DEFAULT_INSTANCE = Path("passport-data") / "wallet"
+
+
+@dataclass(frozen=True)
+class WalletConfig:
+    database_url: str
+    secret_key: str
+    master_key: str  # base64url of 32 bytes: seals holder keys (PASSPORT_MASTER_KEY)
+    public_url: str = "http://localhost:5002"
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    clock: Clock = system_clock
+    share_hours_default: int = 24
+    share_hours_max: int = 24 * 90
+    helper_days_max: int = 366
+    due_soon: timedelta = timedelta(days=60)
+    http_timeout: float = 10.0
+    trust_proxy: bool = False
+    testing: bool = False
+
+    @property
+    def public_base(self) -> str:
+        return self.public_url.rstrip("/")
+
+    def master_key_bytes(self) -> bytes:
+        from passport_vc.keys.storage import parse_master_key
+
+        return parse_master_key(self.master_key)
+
+    @classmethod
+    def from_env(cls, environ=os.environ, *, instance: Path | None = None) -> WalletConfig:
+        from passport_vc.integrations.sql import sqlite_url
+
+        folder = Path(environ.get("WALLET_INSTANCE", instance or DEFAULT_INSTANCE))
+        url = environ.get("WALLET_DATABASE_URL") or environ.get("DATABASE_URL") \
+            or sqlite_url(folder / "wallet.db")
+        master = environ.get("PASSPORT_MASTER_KEY", "")
+        if not master:
+            raise ConfigError("PASSPORT_MASTER_KEY is not set. Make one with "
+                              "`passport keys master-key` (or any 32 random bytes, base64url) "
+                              "and keep it secret: it protects every worker's key.")
+        secret = environ.get("SECRET_KEY") or _instance_secret(folder)
+        return cls(database_url=url, secret_key=secret, master_key=master,
+                   public_url=environ.get("WALLET_PUBLIC_URL")
+                   or environ.get("PUBLIC_URL", "http://localhost:5002"),
+                   network=NetworkSettings.from_env(environ),
+                   trust_proxy=environ.get("TRUST_PROXY", "") in ("1", "true", "yes"))
+
+    @classmethod
+    def for_tests(cls, database_url: str, *, clock: Clock = system_clock,
+                  public_url: str = "http://localhost:5002",
+                  network: NetworkSettings | None = None, **changes) -> WalletConfig:
+        import base64
+
+        master = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+        config = cls(database_url=database_url, secret_key=secrets.token_hex(16),
+                     master_key=master, public_url=public_url,
+                     network=network or NetworkSettings(), clock=clock, testing=True)
+        return replace(config, **changes) if changes else config
+
+
+def _instance_secret(folder: Path) -> str:
+    """A session-signing secret kept in the instance folder, made once (local use only)."""
+    path = folder / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    path.write_text(value, encoding="utf-8")
+    path.chmod(0o600)
+    return value

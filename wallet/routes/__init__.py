@@ -1,0 +1,12 @@
+"""Blueprints of the wallet service (thin: they call WalletService and render templates)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from . import accounts, helpers, keeping, public, receive, record, shares
+
+    for module in (accounts, record, receive, shares, keeping, helpers, public):
+        app.register_blueprint(module.blueprint)

@@ -1,0 +1,123 @@
+"""Sign up, sign in, sign out, recovery codes, the account page (WCAG 2.2 SC 3.3.8: paste and
+password managers work — ``autocomplete`` attributes, no blocked paste; show-password toggle)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+
+from passport_vc.errors import PassportError
+
+from .common import (
+    current_account_id,
+    field_errors,
+    service,
+    sign_in_session,
+    status_of,
+    wallet_page,
+)
+
+blueprint = Blueprint("accounts", __name__)
+
+
+def _safe_next(value: str | None) -> str:
+    """Only a path on this site (no open redirect)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return url_for("record.record_page")
+    parts = urlsplit(value)
+    return parts.path if not parts.netloc else url_for("record.record_page")
+
+
+@blueprint.get("/")
+def start():
+    if current_account_id():
+        return redirect(url_for("record.record_page"))
+    return render_template("wallet/start.html")
+
+
+@blueprint.route("/sign-up", methods=["GET", "POST"])
+def sign_up():
+    if request.method == "GET":
+        return render_template("wallet/sign_up.html", errors={}, form={})
+    form = {name: request.form.get(name, "") for name in ("name", "login")}
+    password = request.form.get("password", "")
+    try:
+        account = service().create_account(form["login"], password, form["name"])
+    except PassportError as error:
+        return render_template("wallet/sign_up.html", errors=field_errors(error, "login"),
+                               form=form), status_of(error)
+    sign_in_session(account.id)
+    return render_template("wallet/recovery_codes.html", codes=account.recovery_codes,
+                           new_account=True)
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    next_page = request.values.get("next", "")
+    if request.method == "GET":
+        return render_template("wallet/sign_in.html", errors={}, form={}, next=next_page)
+    login = request.form.get("login", "")
+    try:
+        account = service().authenticate(login, request.form.get("password", ""))
+    except PassportError as error:
+        return render_template("wallet/sign_in.html", errors={"login": error.detail},
+                               form={"login": login}, next=next_page), status_of(error)
+    sign_in_session(account.id)
+    return redirect(_safe_next(next_page))
+
+
+@blueprint.post("/sign-out")
+def sign_out():
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@blueprint.route("/recover", methods=["GET", "POST"])
+def recover():
+    if request.method == "GET":
+        return render_template("wallet/recover.html", errors={}, form={})
+    form = {"login": request.form.get("login", ""), "code": request.form.get("code", "")}
+    try:
+        account = service().recover(form["login"], form["code"],
+                                    request.form.get("password", ""))
+    except PassportError as error:
+        return render_template("wallet/recover.html", errors=field_errors(error, "code"),
+                               form=form), status_of(error)
+    sign_in_session(account.id)
+    flash("Your new password is set. Each recovery code works only once.", "success")
+    return redirect(url_for("record.record_page"))
+
+
+@blueprint.get("/account")
+@wallet_page("owner")
+def account_page(wallet):
+    account = service().account(wallet.owner_id)
+    return render_template("wallet/account.html", account=account,
+                           unused_codes=service().unused_recovery_codes(wallet.owner_id),
+                           helping=service().helping(wallet.owner_id))
+
+
+@blueprint.post("/account/recovery-codes")
+@wallet_page("owner")
+def new_codes(wallet):
+    codes = service().replace_recovery_codes(wallet.owner_id)
+    return render_template("wallet/recovery_codes.html", codes=codes, new_account=False)
+
+
+@blueprint.get("/activity")
+@wallet_page("owner")
+def activity(wallet):
+    return render_template("wallet/activity.html", events=service().activity(wallet.owner_id),
+                           labels=ACTIVITY_LABELS)
+
+
+ACTIVITY_LABELS = {
+    "account-created": "made the account", "recovered": "signed in with a recovery code",
+    "recovery-codes": "made new recovery codes", "credential-added": "added",
+    "credential-removed": "removed", "share-created": "shared", "share-revoked": "stopped a link",
+    "paper-printed": "printed a paper copy", "exported": "downloaded the files",
+    "backup-made": "made a backup", "restored": "restored a backup",
+    "helper-added": "let someone help", "helper-removed": "stopped a helper",
+    "helper-viewed": "looked at the record"}

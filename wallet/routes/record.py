@@ -1,0 +1,78 @@
+"""The training record and one credential's details, downloads and offline QR."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+
+from passport_vc.qr import MAX_PAPER_VERSION, qr_matrix_version, qr_svg
+
+from .common import service, wallet_page
+
+blueprint = Blueprint("record", __name__)
+
+CHECK_LABELS = {"structure": "Format", "proof": "Signature", "issuer_binding": "Provider's key",
+                "validity": "Dates", "status": "Revoked or suspended", "schema": "Data"}
+
+
+@blueprint.get("/record")
+@wallet_page("view")
+def record_page(wallet):
+    groups = service().record(wallet.owner_id)
+    if wallet.by_helper:
+        service().note_helper_view(wallet.owner_id, wallet.actor, "Looked at the training record")
+    total = sum(len(group.entries) for group in groups)
+    return render_template("wallet/record.html", groups=groups, total=total,
+                           name=service().account(wallet.owner_id).name)
+
+
+@blueprint.get("/training/<credential_id>")
+@wallet_page("view")
+def details(wallet, credential_id: str):
+    item = service().credential(wallet.owner_id, credential_id)
+    if wallet.by_helper:
+        service().note_helper_view(wallet.owner_id, wallet.actor,
+                                   f"Looked at {item['row']['title']}")
+    qr_text = service().qr_text(wallet.owner_id, credential_id)
+    version = qr_matrix_version(qr_text)
+    return render_template("wallet/credential.html", item=item, labels=CHECK_LABELS,
+                           qr=qr_svg(qr_text, title=f"Offline QR code for "
+                                     f"{item['row']['title']}"),
+                           qr_fits_paper=version <= MAX_PAPER_VERSION)
+
+
+@blueprint.get("/training/<credential_id>/download")
+@wallet_page("present")
+def download(wallet, credential_id: str):
+    name, media_type, data = service().download(wallet.owner_id, credential_id)
+    return Response(data, mimetype=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.post("/training/<credential_id>/check")
+@wallet_page("view")
+def check_one(wallet, credential_id: str):
+    done = service().recheck(wallet.owner_id, credential_id)
+    flash(f"Checked again: {done[0].verdict.label}.", "success")
+    return redirect(url_for("record.details", credential_id=credential_id))
+
+
+@blueprint.post("/record/check")
+@wallet_page("view")
+def check_all(wallet):
+    done = service().recheck(wallet.owner_id)
+    flash(f"Checked {len(done)} training record{'s' if len(done) != 1 else ''} again.",
+          "success")
+    return redirect(url_for("record.record_page"))
+
+
+@blueprint.route("/training/<credential_id>/remove", methods=["GET", "POST"])
+@wallet_page("owner")
+def remove(wallet, credential_id: str):
+    from flask import request
+
+    item = service().credential(wallet.owner_id, credential_id)
+    if request.method == "GET":
+        return render_template("wallet/remove.html", item=item)
+    service().remove_credential(wallet.owner_id, credential_id, actor=wallet.actor)
+    flash(f"{item['row']['title']} was removed from your record.", "success")
+    return redirect(url_for("record.record_page"))
