@@ -65,7 +65,14 @@ class Database:
         return self.url.startswith("sqlite:")
 
     def create_all(self) -> None:
-        self.metadata.create_all(self.engine)
+        """Create missing tables. Several gunicorn workers starting at once may race to create
+        the same table; the loser retries once and then finds it there."""
+        from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+        try:
+            self.metadata.create_all(self.engine)
+        except (IntegrityError, ProgrammingError, OperationalError):
+            self.metadata.create_all(self.engine)
 
     def drop_all(self) -> None:
         self.metadata.drop_all(self.engine)
