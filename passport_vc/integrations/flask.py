@@ -9,6 +9,7 @@ and a plain-English error page for people.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from pathlib import Path
 
@@ -200,7 +201,7 @@ def init_app(app: Flask, *, service_name: str, service_url: str = "/",
         g.request_id = given if given.replace("-", "").isalnum() else secrets.token_hex(6)
 
     if not app.testing and not app.config.get("TESTING"):
-        configure_logging(app.config.get("LOG_LEVEL", "INFO"))
+        configure_logging(app.config.get("LOG_LEVEL") or os.environ.get("LOG_LEVEL", "INFO"))
     log_requests(app, app.import_name.split(".")[0])
 
 
