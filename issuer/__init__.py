@@ -14,6 +14,7 @@ SERVICE_NAME = "Issue training records"
 
 def create_app(config: IssuerConfig | None = None) -> Flask:
     from passport_vc.integrations.flask import add_health_check, csrf, init_app
+    from passport_vc.integrations.openapi import serve_openapi
     from passport_vc.integrations.sql import Database
 
     from .auth import load_user
@@ -30,6 +31,7 @@ def create_app(config: IssuerConfig | None = None) -> Flask:
         SESSION_COOKIE_SECURE=config.public_base.startswith("https://"),
         MAX_CONTENT_LENGTH=4 * 1024 * 1024)
     init_app(app, service_name=SERVICE_NAME, service_url="/")
+    serve_openapi(app, __name__)
     database = Database(config.database_url, metadata)
     database.create_all()
     service = IssuerService(database, config)

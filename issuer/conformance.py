@@ -107,7 +107,7 @@ class ConformanceMixin:
                 raise NotFoundError("No credential with that id was issued with a status entry")
             for change in changes:
                 status = change.get("status")
-                if status not in STATUS_VALUES:
+                if not isinstance(status, str) or status not in STATUS_VALUES:
                     raise MalformedValueError("status must be one of "
                                               + ", ".join(sorted(STATUS_VALUES)),
                                               path="credentialStatus.status")

@@ -276,7 +276,7 @@ class DeliveryMixin:
     def _requested_format(body: dict) -> str:
         config_id = body.get("credential_configuration_id")
         if config_id is not None:
-            if config_id not in FORMAT_OF:
+            if not isinstance(config_id, str) or config_id not in FORMAT_OF:
                 raise OAuthError("unknown_credential_configuration",
                                  f"This issuer does not offer {str(config_id)[:80]!r}")
             return FORMAT_OF[config_id]
@@ -284,7 +284,7 @@ class DeliveryMixin:
         if legacy is None:
             raise OAuthError("invalid_credential_request",
                              "Say which credential you want (credential_configuration_id)")
-        if legacy not in ("ldp_vc", "jwt_vc_json"):
+        if not isinstance(legacy, str) or legacy not in ("ldp_vc", "jwt_vc_json"):
             raise OAuthError("unsupported_credential_format",
                              f"This issuer does not issue the format {str(legacy)[:40]!r}")
         return legacy

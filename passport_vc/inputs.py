@@ -33,7 +33,14 @@ def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = M
             raise TooLargeError(f"The document has more than {max_nodes} parts")
         if depth > max_depth:
             raise ParsingError(f"The document is nested more than {max_depth} levels deep")
-        if isinstance(node, dict):
+        if isinstance(node, str):
+            if "\x00" in node:
+                raise ParsingError("The document contains a NUL character, which no credential "
+                                   "has")
+        elif isinstance(node, dict):
+            if any("\x00" in key for key in node):
+                raise ParsingError("The document contains a NUL character, which no credential "
+                                   "has")
             stack.extend((item, depth + 1) for item in node.values())
         elif isinstance(node, list):
             stack.extend((item, depth + 1) for item in node)

@@ -46,6 +46,7 @@ def build_state(config: VerifierConfig) -> VerifierState:
 
 def create_app(config: VerifierConfig | None = None) -> Flask:
     from passport_vc.integrations.flask import add_health_check, init_app
+    from passport_vc.integrations.openapi import serve_openapi
 
     from .routes import register_routes
 
@@ -64,6 +65,7 @@ def create_app(config: VerifierConfig | None = None) -> Flask:
     state = build_state(config)
     app.extensions["verifier"] = state
     init_app(app, service_name=SERVICE_NAME, service_url="/")
+    serve_openapi(app, __name__)
     add_health_check(app, "database", lambda: _database_ok(state))
     register_routes(app)
     return app

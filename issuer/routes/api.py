@@ -16,6 +16,7 @@ from passport_vc.integrations.flask import json_body
 from ..auth import api_provider, service
 from ..models import Record
 
+MAX_OFFSET = 1_000_000  # beyond any register; keeps the number inside a database integer
 bp = Blueprint("api", __name__)
 ISSUE_FIELDS = frozenset({"course", "subject_name", "completed", "subject_email", "holder_did",
                           "assessment_method", "delivery_mode", "hours", "evidence"})
@@ -87,7 +88,7 @@ def search_credentials():
 
     try:
         limit = min(max(int(args.get("limit", 100)), 1), 1000)
-        offset = max(int(args.get("offset", 0)), 0)
+        offset = min(max(int(args.get("offset", 0)), 0), MAX_OFFSET)
     except ValueError:
         raise MalformedValueError("limit and offset must be whole numbers") from None
     found = service().search(provider.slug, args.get("q"), args.get("course"), day("from"),

@@ -14,6 +14,7 @@ from passport_vc.integrations.flask import json_body
 from ..auth import service
 from ..delivery import OAuthError
 
+MAX_LIST_NUMBER = 1_000_000  # keeps the number inside a database integer
 bp = Blueprint("public", __name__)
 STATUS_MEDIA_TYPE = "application/vc+ld+json"
 DID_MEDIA_TYPE = "application/did+json"
@@ -71,6 +72,8 @@ def _did_response(document: dict) -> Response:
 # --- status lists ----------------------------------------------------------------------------
 @bp.get("/status/<slug>/<purpose>/<int:list_no>")
 def status_list(slug: str, purpose: str, list_no: int):
+    if list_no > MAX_LIST_NUMBER:
+        raise NotFoundError("There is no such status list")
     document, etag = service().status_list(slug, purpose, list_no)
     max_age = service().config.status_cache_seconds
     tag = etag.strip('"')

@@ -39,6 +39,7 @@ FRONTEND_DIR = PROJECT_ROOT / "node_modules"
 GOVUK_DIST = FRONTEND_DIR / "govuk-frontend" / "dist" / "govuk"
 ZXING_DIR = FRONTEND_DIR / "zxing-wasm" / "dist"
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
+OAUTH_ENDPOINTS = frozenset({"/token", "/credential", "/nonce"})
 
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
        "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
@@ -194,6 +195,24 @@ def init_app(app: Flask, *, service_name: str, service_url: str = "/",
         if failing:
             body["failing"] = failing
         return jsonify(body), (503 if failing else 200)
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No legitimate address, query or form contains NUL; PostgreSQL cannot store it.
+        values = [request.path, *request.args.values()]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values.extend(request.form.values())
+        if any("\x00" in value for value in values):
+            from ..errors import ParsingError
+
+            detail = "The request contains a NUL character, which is never valid here"
+            if request.path in OAUTH_ENDPOINTS:  # OAuth clients expect RFC 6749 §5.2 errors
+                response = jsonify({"error": "invalid_request", "error_description": detail})
+                response.status_code = 400
+                response.headers["Cache-Control"] = "no-store"
+                return response
+            return handle_passport_error(ParsingError(detail))
+        return None
 
     @app.before_request
     def remember_start() -> None:

@@ -52,7 +52,8 @@ def suite_for(proof: dict):
     """The cryptosuite module for a proof (or proof options), from the frozen allowlist."""
     proof_type = proof.get("type")
     if proof_type == "DataIntegrityProof":
-        suite = SUITES.get(proof.get("cryptosuite"))
+        name = proof.get("cryptosuite")
+        suite = SUITES.get(name) if isinstance(name, str) else None
         if suite is None:
             raise UnsupportedAlgorithmError(
                 f"The cryptosuite {proof.get('cryptosuite')!r} is not supported (allowed: "

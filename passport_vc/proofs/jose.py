@@ -249,6 +249,8 @@ def verify_vc_jwt(token: str, *, public_key_for_kid: Callable[[str], PublicKey],
     unverified_header, unverified_claims = read_unverified(token)
     _check_algorithm(unverified_header, None)
     typ = unverified_header.get("typ")
+    if typ is not None and not isinstance(typ, str):
+        raise MalformedProofError("The token's type (typ) must be text")
     legacy = typ is None or typ in LEGACY_TYPES
     if not legacy and typ != VC_JWT_TYPE:
         raise MalformedProofError(f"The token's type {typ!r} is not a credential ('vc+jwt')")

@@ -131,3 +131,12 @@ def test_logs_are_json_without_personal_data(app, caplog):
     request_line = json_module.loads(lines[0])
     assert request_line["route"] == "/missing" and request_line["status"] == 404
     assert any(json_module.loads(line).get("incident") for line in lines)
+
+
+def test_nul_characters_are_refused_everywhere(app):
+    client = app.test_client()
+    assert client.get("/missing?q=%00").status_code == 400
+    assert client.get("/miss%00ing").status_code == 400
+    response = client.post("/api/echo", data='{"name": "Sam\\u0000"}',
+                           content_type="application/json")
+    assert response.status_code == 400 and "NUL" in response.json["detail"]
