@@ -74,14 +74,15 @@ class Verifier:
         try:
             result.facts["version"] = validate_credential(document, purpose="verify")
             result.facts["issuer"] = issuer_id(document)
-            self.canonicalizer.quads({k: v for k, v in document.items() if k != "proof"})
+            unsecured = {k: v for k, v in document.items() if k != "proof"}
+            quads = self.canonicalizer.quads(unsecured)
         except PassportError as error:
             result.failed("structure", error)
             return
         result.passed("structure", "The credential is well formed and every term is defined")
         now = self.clock()
         outcomes = data_integrity.verify_proofs(
-            document, self._key_lookup(result), self.canonicalizer,
+            document, self._key_lookup(result), self.canonicalizer.primed(unsecured, quads),
             purpose="assertionMethod", now=now)
         if not self._record_proofs(outcomes, result):
             return

@@ -78,6 +78,9 @@ class ResolverRegistry:
     def __init__(self, methods: Mapping[str, object]) -> None:
         self.methods = dict(methods)
         self._memo: OrderedDict[str, DidDocument] = OrderedDict()
+        # did -> (the raw document it was built from, the DidDocument): an unchanged document
+        # (same object from the method's own cache) keeps its parsed verification methods.
+        self._built: dict[str, tuple[dict, DidDocument]] = {}
         self._lock = threading.Lock()
 
     def resolve(self, did: str) -> DidDocument:
@@ -96,6 +99,9 @@ class ResolverRegistry:
         raw = resolve(did)
         if raw is None:
             raise DidNotFoundError(f"No DID document was found for {did}")
+        built = self._built.get(did)
+        if built is not None and built[0] is raw:
+            return built[1]
         try:
             document = DidDocument(raw)
         except MalformedValueError as error:
@@ -109,6 +115,11 @@ class ResolverRegistry:
                 self._memo[did] = document
                 while len(self._memo) > MEMO_SIZE:
                     self._memo.popitem(last=False)
+        else:
+            with self._lock:
+                if len(self._built) >= MEMO_SIZE:
+                    self._built.clear()
+                self._built[did] = (raw, document)
         return document
 
     def resolve_verification_method(self, did_url: str

@@ -116,6 +116,9 @@ def local_path_for(did: str, directory: Path) -> Path:
     return path
 
 
+MAX_REMEMBERED = 4096
+
+
 class WebResolver:
     """did:web: pinned local documents first, then the fetcher (if any)."""
 
@@ -124,8 +127,11 @@ class WebResolver:
         self.fetcher = fetcher
         self.did_documents_dir = Path(did_documents_dir) if did_documents_dir else None
         self.http_hosts = frozenset(http_hosts)
-        # Pinned files are re-read only when they change (verifying resolves on every proof).
+        # Pinned files are re-read only when they change (verifying resolves on every proof),
+        # and a document whose bytes have not changed is not parsed again.
         self._pinned: dict[Path, tuple[tuple[int, int], bytes]] = {}
+        self._paths: dict[str, Path] = {}
+        self._parsed: dict[str, tuple[bytes, dict]] = {}
 
     def resolve(self, did: str) -> dict:
         url = did_web_to_url(did, http_hosts=self.http_hosts)
@@ -135,6 +141,9 @@ class WebResolver:
                 raise DidNotFoundError(f"No DID document for {did} is available here (it is "
                                        "not pinned and fetching is switched off)")
             body, source = self._fetch(did, url), url
+        known = self._parsed.get(did)
+        if known is not None and (known[0] is body or known[0] == body):
+            return known[1]
         try:
             document = parse_json(body, max_bytes=MAX_DOCUMENT_BYTES)
         except PassportError as error:
@@ -147,12 +156,20 @@ class WebResolver:
         if document.get("id") != did:
             raise DidResolutionError(f"The DID document at {source} is for "
                                      f"{document.get('id')!r:.120}, not {did}")
+        if len(self._parsed) >= MAX_REMEMBERED:
+            self._parsed.clear()
+        self._parsed[did] = (body, document)
         return document
 
     def _read_local(self, did: str) -> tuple[bytes | None, str]:
         if self.did_documents_dir is None:
             return None, ""
-        path = local_path_for(did, self.did_documents_dir)
+        path = self._paths.get(did)
+        if path is None:
+            path = local_path_for(did, self.did_documents_dir)
+            if len(self._paths) >= MAX_REMEMBERED:
+                self._paths.clear()
+            self._paths[did] = path
         try:
             info = path.stat()
         except OSError:

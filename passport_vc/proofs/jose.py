@@ -12,6 +12,7 @@ can never be used as an HMAC secret.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,6 +116,13 @@ def _check_algorithm(header: dict, curve: str | None) -> str:
     return alg
 
 
+@functools.lru_cache(maxsize=1024)
+def _jwk_for(public_key: PublicKey) -> jwk.JWK:
+    """jwcrypto's key object, built once per public key (building it costs more than the
+    signature check); only ever used to verify."""
+    return jwk.JWK.from_pyca(public_key.to_cryptography())
+
+
 def verify_jws(token: str, public_key: PublicKey, *,
                expected_typ: set[str] | None = None) -> tuple[dict, dict]:
     """Verify a compact JWS with ``public_key``; returns (protected header, payload).
@@ -128,7 +136,7 @@ def verify_jws(token: str, public_key: PublicKey, *,
             f"The token has the type {header.get('typ')!r}; expected "
             + " or ".join(sorted(repr(t) for t in expected_typ)))
     try:
-        key = jwk.JWK.from_pyca(public_key.to_cryptography())
+        key = _jwk_for(public_key)
         signed = jws.JWS()
         signed.deserialize(token.strip())
         signed.verify(key, alg=alg)

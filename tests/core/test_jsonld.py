@@ -163,3 +163,19 @@ class TestRdfc:
     def test_duplicate_quads_are_removed(self):
         quad = ("<https://s.example/>", "<https://p.example/>", '"v"', "")
         assert canonicalize([quad, quad]).count("\n") == 1
+
+
+def test_primed_canonicalizer_answers_only_for_its_own_document():
+    import copy
+
+    from passport_vc.jsonld import default_canonicalizer
+
+    canonicalizer = default_canonicalizer()
+    document = json.loads((VECTORS / "w3c-vc-di-eddsa" / "unsigned.json").read_text())
+    quads = canonicalizer.quads(document)
+    primed = canonicalizer.primed(document, quads)
+    assert primed.rdfc(copy.deepcopy(document)) == canonicalizer.rdfc(document)
+    changed = copy.deepcopy(document)
+    changed["credentialSubject"]["alumniOf"] = "Another University"
+    assert primed.rdfc(changed) == canonicalizer.rdfc(changed) != canonicalizer.rdfc(document)
+    assert primed.quads(changed) != quads
