@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, g, session
 
 from passport_vc.integrations.flask import add_health_check, init_app
+from passport_vc.integrations.openapi import serve_openapi
 from passport_vc.integrations.sql import Database
 
 from .config import WalletConfig
@@ -29,6 +30,7 @@ def create_app(config: WalletConfig | None = None, *, network=None) -> Flask:
                       SESSION_COOKIE_SECURE=config.public_url.startswith("https://"))
     init_app(app, service_name="Skills Passport wallet", service_url="/",
              navigation=NAVIGATION_SIGNED_OUT)
+    serve_openapi(app, __name__)
     if network is None:
         from passport_vc.integrations.network import Network
 
