@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
 from passport_vc.errors import PassportError
 
@@ -14,11 +17,45 @@ bp = Blueprint("scan", __name__)
 MAX_FILE_BYTES = 512 * 1024
 
 
+CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B, 2/Z)
+
+
 def _scan_page(errors: dict | None = None, values: dict | None = None, status: int = 200):
     state = current_state()
     bundle = state.service.bundle
     return render_template("verifier/scan.html", errors=errors or {}, values=values or {},
-                           bundle_note=bundle.describe() if bundle else None), status
+                           bundle_note=bundle.describe() if bundle else None,
+                           request_code=_request_code()), status
+
+
+def _domain() -> str:
+    return urlsplit(current_state().config.public_url).netloc
+
+
+def _request_code() -> dict | None:
+    """The check code this browser asked the worker to use, if any (OpenID4VP-style challenge
+    and domain, typed by the worker into their wallet when they make the QR code)."""
+    code = session.get("request_code")
+    return {"challenge": code, "domain": _domain()} if isinstance(code, str) else None
+
+
+@bp.get("/request")
+def request_page():
+    return render_template("verifier/request.html", request_code=_request_code())
+
+
+@bp.post("/request")
+def request_new():
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    session["request_code"] = f"{code[:4]}-{code[4:]}"
+    return redirect(url_for("scan.request_page"), 303)
+
+
+@bp.post("/request/stop")
+def request_stop():
+    session.pop("request_code", None)
+    flash("You are no longer asking for a check code", "success")
+    return redirect(url_for("scan.index"), 303)
 
 
 @bp.get("/")
@@ -67,8 +104,11 @@ def check():
         if isinstance(given, bytes) and len(given) > MAX_FILE_BYTES:
             raise _FieldError(field, "The file is larger than 512 KB, so it is not a "
                               "certificate")
+        asked = _request_code()
         outcome = state.service.check(
-            given, organisation_id=user.organisation_id if user else None, source=source)
+            given, organisation_id=user.organisation_id if user else None, source=source,
+            challenge=asked["challenge"] if asked else None,
+            domain=asked["domain"] if asked else None)
     except _FieldError as error:
         return _scan_page({error.field: error.message}, status=400)
     except PassportError as error:

@@ -115,3 +115,23 @@ def test_employer_pages_are_accessible(make_app, sqlite_url, world):
                 assert axe_violations(page) == [], path
         finally:
             browser.close()
+
+
+def test_check_code_pages_are_accessible(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 320, "height": 640})
+            page.goto(server + "/request")
+            assert axe_violations(page) == []
+            page.get_by_role("button", name="Make a check code").click()
+            assert page.locator("#check-code").inner_text()
+            assert axe_violations(page) == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320
+            page.get_by_role("link", name="Scan the worker's QR code").click()
+            assert page.locator("#request-code-note").is_visible()
+            assert axe_violations(page) == []
+        finally:
+            browser.close()
