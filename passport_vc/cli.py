@@ -6,6 +6,8 @@ import argparse
 import importlib
 import sys
 
+from .errors import PassportError
+
 # (module, needed) — service CLIs register themselves when their package is installed.
 COMMAND_MODULES = (
     "passport_vc.commands.verify",
@@ -44,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
         return 130
+    except PassportError as error:  # a clear sentence, never a traceback
+        print(f"passport {args.command}: {error.detail}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

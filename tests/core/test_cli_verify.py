@@ -106,3 +106,11 @@ def test_bad_input_is_a_plain_message(world, capsys, content):
 def test_missing_file(world, capsys):
     assert _verify(world, "nope.json") == 1
     assert "There is no file called" in capsys.readouterr().out
+
+
+def test_configuration_errors_are_a_sentence_not_a_traceback(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("PASSPORT_MASTER_KEY", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["wallet", "init"]) == 1
+    err = capsys.readouterr().err
+    assert "PASSPORT_MASTER_KEY" in err and "Traceback" not in err
