@@ -5,7 +5,8 @@ worker's data takes the account id and filters on it, so one worker can never re
 rows by guessing an id (the routes turn "no such row for you" into 404).
 
 Tables: accounts, recovery_codes, holder_keys, credentials, shares, share_views, helpers,
-activity. Times are stored in UTC; SQLite drops the zone, so ``aware`` puts it back on read.
+activity, passkeys, passkey_challenges. Times are stored in UTC; SQLite drops the zone, so
+``aware`` puts it back on read.
 """
 
 from __future__ import annotations
@@ -254,3 +255,75 @@ def activity_of(session: Session, account_id: str, limit: int = 200) -> list[dic
     rows = session.execute(sa.select(activity).where(activity.c.account_id == account_id)
                            .order_by(activity.c.at.desc(), activity.c.id.desc()).limit(limit))
     return [row_dict(row) for row in rows]
+
+
+# --- passkeys (WebAuthn Level 3 §6.1 credential records; wallet/passkeys.py) ----------------
+passkeys = sa.Table(
+    "wallet_passkeys", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("account_id", sa.String(32), sa.ForeignKey("wallet_accounts.id",
+                                                         ondelete="CASCADE"),
+              nullable=False, index=True),
+    # base64url of the credential id (at most 1023 bytes, WebAuthn §5.8.3): 1364 characters
+    sa.Column("credential_id", sa.String(1400), nullable=False, unique=True),
+    sa.Column("public_key", sa.Text, nullable=False),  # base64url of the COSE_Key
+    sa.Column("sign_count", sa.BigInteger, nullable=False, default=0),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("transports", sa.String(200), nullable=False, default="[]"),  # JSON list
+    sa.Column("aaguid", sa.String(36)),
+    sa.Column("backed_up", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", _Time, nullable=False),
+    sa.Column("last_used_at", _Time),
+)
+
+# A challenge lives here, not in the signed session cookie: a cookie can be sent again, a
+# deleted row cannot be used again (single use). The session only holds the row's id.
+passkey_challenges = sa.Table(
+    "wallet_passkey_challenges", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("purpose", sa.String(20), nullable=False),  # "add" | "sign-in"
+    sa.Column("challenge", sa.String(128), nullable=False),  # base64url
+    sa.Column("account_id", sa.String(32), sa.ForeignKey("wallet_accounts.id",
+                                                         ondelete="CASCADE")),
+    sa.Column("expires_at", _Time, nullable=False, index=True),
+)
+
+
+def passkeys_of(session: Session, account_id: str) -> list[dict]:
+    rows = session.execute(sa.select(passkeys).where(passkeys.c.account_id == account_id)
+                           .order_by(passkeys.c.created_at, passkeys.c.id))
+    return [row_dict(row) for row in rows]
+
+
+def passkey_for(session: Session, account_id: str, passkey_id: str) -> dict | None:
+    row = session.execute(sa.select(passkeys).where(
+        passkeys.c.id == passkey_id, passkeys.c.account_id == account_id)).first()
+    return row_dict(row) if row else None
+
+
+def passkey_by_credential_id(session: Session, credential_id: str) -> dict | None:
+    row = session.execute(sa.select(passkeys)
+                          .where(passkeys.c.credential_id == credential_id)).first()
+    return row_dict(row) if row else None
+
+
+def add_passkey_challenge(session: Session, challenge_id: str, purpose: str, challenge: str,
+                          account_id: str | None, expires_at: datetime, now: datetime) -> None:
+    session.execute(sa.delete(passkey_challenges)
+                    .where(passkey_challenges.c.expires_at <= now))  # tidy up old ones
+    session.execute(sa.insert(passkey_challenges).values(
+        id=challenge_id, purpose=purpose, challenge=challenge, account_id=account_id,
+        expires_at=expires_at))
+
+
+def take_passkey_challenge(session: Session, challenge_id: str, purpose: str) -> dict | None:
+    """The challenge row, deleted as it is read: it can be used once only. A second request
+    racing for the same row deletes nothing and gets None."""
+    row = session.execute(sa.select(passkey_challenges).where(
+        passkey_challenges.c.id == challenge_id,
+        passkey_challenges.c.purpose == purpose)).first()
+    if row is None:
+        return None
+    deleted = session.execute(sa.delete(passkey_challenges)
+                              .where(passkey_challenges.c.id == challenge_id)).rowcount
+    return row_dict(row) if deleted == 1 else None

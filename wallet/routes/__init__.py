@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import accounts, helpers, keeping, public, receive, record, shares
+    from . import accounts, helpers, keeping, passkeys, public, receive, record, shares
 
-    for module in (accounts, record, receive, shares, keeping, helpers, public):
+    for module in (accounts, record, receive, shares, keeping, helpers, public, passkeys):
         app.register_blueprint(module.blueprint)

@@ -21,7 +21,7 @@ from .common import (
 blueprint = Blueprint("accounts", __name__)
 
 
-def _safe_next(value: str | None) -> str:
+def safe_next(value: str | None) -> str:
     """Only a path on this site (no open redirect)."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return url_for("record.record_page")
@@ -64,7 +64,7 @@ def sign_in():
         return render_template("wallet/sign_in.html", errors={"login": error.detail},
                                form={"login": login}, next=next_page), status_of(error)
     sign_in_session(account.id)
-    return redirect(_safe_next(next_page))
+    return redirect(safe_next(next_page))
 
 
 @blueprint.post("/sign-out")
@@ -120,4 +120,6 @@ ACTIVITY_LABELS = {
     "paper-printed": "printed a paper copy", "exported": "downloaded the files",
     "backup-made": "made a backup", "restored": "restored a backup",
     "helper-added": "let someone help", "helper-removed": "stopped a helper",
-    "helper-viewed": "looked at the record"}
+    "helper-viewed": "looked at the record", "passkey-added": "added a passkey",
+    "passkey-removed": "removed a passkey", "passkey-sign-in": "signed in with a passkey",
+    "passkey-refused": "a passkey was refused (it may have been copied)"}

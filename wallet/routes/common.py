@@ -36,8 +36,12 @@ class Wallet:
 
 
 def sign_in_session(account_id: str) -> None:
+    """A fresh session (no fixation); records when, so recent sign-ins can skip re-asking."""
+    from passport_vc.clock import format_datetime
+
     session.clear()
     session["account_id"] = account_id
+    session["signed_in_at"] = format_datetime(current_app.extensions["wallet"].now())
 
 
 def current_account_id() -> str | None:

@@ -19,7 +19,8 @@ from wallet_support import PASSWORD
 from passport_vc.integrations.openapi import load_openapi
 from tests.support.openapi import ResponseChecker, route_coverage, schemathesis_settings
 
-JSON_ENDPOINTS = {"public.shared", "healthz", "openapi"}
+JSON_ENDPOINTS = {"public.shared", "healthz", "openapi", "passkeys.add_options", "passkeys.add",
+                  "passkeys.sign_in_options", "passkeys.sign_in"}
 
 
 def _is_page(endpoint: str) -> bool:
