@@ -42,6 +42,12 @@ class IssuerConfig:
     # issuers (made and sealed on first start), so the W3C test suites can be pointed at it.
     conformance: bool = False
     max_tx_code_attempts: int = 5
+    # Fixed-window rate limits kept in the database, so they hold across gunicorn workers
+    # (issuer/ratelimit.py): requests per window per API token on /api/v1/…, and per client
+    # address on the OpenID4VCI /token and /credential endpoints together. 0 switches one off.
+    api_rate_limit: int = 600
+    oid4vci_rate_limit: int = 120
+    rate_limit_window: timedelta = timedelta(minutes=1)
     trust_proxy: bool = False
     testing: bool = False
 
@@ -90,7 +96,11 @@ class IssuerConfig:
                                                       "did-documents")),
                    network=NetworkSettings.from_env(environ),
                    conformance=_flag(environ.get("ISSUER_CONFORMANCE", "")),
-                   trust_proxy=_flag(environ.get("TRUST_PROXY", "")))
+                   trust_proxy=_flag(environ.get("TRUST_PROXY", "")),
+                   api_rate_limit=_count(environ, "ISSUER_API_RATE_LIMIT", 600),
+                   oid4vci_rate_limit=_count(environ, "ISSUER_OID4VCI_RATE_LIMIT", 120),
+                   rate_limit_window=timedelta(seconds=_count(
+                       environ, "ISSUER_RATE_LIMIT_WINDOW_SECONDS", 60, low=1)))
 
     @classmethod
     def for_tests(cls, database_url: str, tmp_path: Path, *, clock: Clock = system_clock,
@@ -106,6 +116,19 @@ class IssuerConfig:
 
 def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _count(environ, name: str, default: int, *, low: int = 0) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = low - 1
+    if number < low:
+        raise ConfigError(f"{name} must be a whole number of {low} or more, not {value!r}")
+    return number
 
 
 def _instance_secret(folder: Path) -> str:

@@ -20,6 +20,7 @@ import json
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Date,
     DateTime,
@@ -240,6 +241,14 @@ vc_api_credentials = Table(  # what the conformance profile (VC API) issued with
     Column("list_no", Integer, nullable=False),
     Column("idx", Integer, nullable=False),
     _when(),
+)
+
+rate_limits = Table(  # fixed-window request counters, shared by every worker (ratelimit.py)
+    "issuer_rate_limits", metadata,
+    Column("bucket", String(100), primary_key=True),  # e.g. api:<token hash>, oid4vci:<address>
+    Column("window_start", BigInteger, primary_key=True, autoincrement=False),  # Unix seconds
+    Column("hits", Integer, nullable=False),
+    Index("ix_issuer_rate_limits_window", "window_start"),
 )
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -8,18 +8,45 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 
 from passport_vc.errors import MalformedValueError, NotFoundError, ParsingError
 from passport_vc.integrations.flask import json_body
 
-from ..auth import api_provider, service
+from .. import auth
+from ..auth import service
 from ..models import Record
+from ..ratelimit import RateLimitedError, config, limiter, problem_response
+from ..storage import digest
 
 MAX_OFFSET = 1_000_000  # beyond any register; keeps the number inside a database integer
 bp = Blueprint("api", __name__)
 ISSUE_FIELDS = frozenset({"course", "subject_name", "completed", "subject_email", "holder_did",
                           "assessment_method", "delivery_mode", "hours", "evidence"})
+
+
+@bp.before_request
+def authenticate_and_limit():
+    """Every /api/v1 request: the API token first (401 without a valid one, before anything is
+    counted), then the per-token rate limit (429 with Retry-After)."""
+    if not request.path.startswith("/api/v1/"):
+        return
+    g.api_provider = auth.api_provider()
+    token = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    settings = config()
+    limiter().check("api:" + digest(token), settings.api_rate_limit,
+                    settings.rate_limit_window,
+                    "This API token has sent too many requests. Wait {wait} and try again.")
+
+
+@bp.app_errorhandler(RateLimitedError)
+def rate_limited(error: RateLimitedError):
+    return problem_response(error)
+
+
+def api_provider():
+    """The provider this request's API token acts for (checked once, before the view)."""
+    return g.get("api_provider") or auth.api_provider()
 
 
 def record_json(record: Record, *, with_document: bool = True) -> dict:

@@ -1,7 +1,8 @@
 """Pages for provider staff (GOV.UK Design System patterns, WCAG 2.2 AA): sign in, dashboard,
 issue one credential, the record page (wallet offer QR, downloads, printable certificate,
 revoke / suspend / reinstate, correct), the register (search, CSV export), bulk upload, keys
-and API tokens. Every record route is scoped to the signed-in account's provider.
+and API tokens, the provider's own courses. Every record route is scoped to the signed-in
+account's provider.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from flask import (
     url_for,
 )
 
-from passport_vc.errors import AuthError, MalformedValueError, PassportError
+from passport_vc.errors import AuthError, ConflictError, MalformedValueError, PassportError
 from passport_vc.qr import qr_svg
+from schemas.catalogue import OFQUAL_NUMBER, load_catalogue, topic_title
 
 from ..auth import AddressThrottle, login_required, service, sign_in, sign_out
 from ..bulk import TEMPLATE_HEADER, error_report_csv
@@ -55,11 +57,20 @@ def _slug() -> str:
 
 
 def _course_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The course picker: the national catalogue by category, then the provider's own."""
+    national = load_catalogue()
     groups: dict[str, list[tuple[str, str]]] = {}
+    own: list[tuple[str, str]] = []
     for key, course in service().courses(_slug()).items():
-        groups.setdefault(course.category, []).append((key, course.title))
-    return [(CATEGORY_TITLES.get(category, category), items)
-            for category, items in groups.items()]
+        if key in national:
+            groups.setdefault(course.category, []).append((key, course.title))
+        else:
+            own.append((key, course.title))
+    found = [(CATEGORY_TITLES.get(category, category), items)
+             for category, items in groups.items()]
+    if own:
+        found.append((CATEGORY_TITLES["other"], sorted(own, key=lambda item: item[1].lower())))
+    return found
 
 
 def _error_dict(error: PassportError, fallback: str) -> dict[str, str]:
@@ -466,3 +477,154 @@ def revoke_token(token_id: int):
     service().revoke_api_token(_slug(), token_id)
     flash("The API token has been withdrawn.", "success")
     return redirect(url_for("pages.api_tokens"))
+
+
+# --- the provider's own courses (administrators) -----------------------------------------------
+OWN_CATEGORIES = {"mandatory": "A core or mandatory training topic",
+                  "qualification": "A regulated qualification",
+                  "other": "Another course"}
+OWN_CATEGORY_LABELS = {"mandatory": "Core or mandatory", "qualification": "Qualification",
+                       "other": "Other course"}
+COURSE_FIELDS = ("title", "category", "topic", "refresh_months", "description",
+                 "learning_hours", "ofqual_number", "rqf_level", "credits")
+MAX_COURSE_KEY = 72  # leaves room for a "-N" suffix inside the catalogue's 80 characters
+
+
+def _mandatory_topics() -> list[tuple[str, str]]:
+    topics = {course.topic: course.title for course in load_catalogue().values()
+              if course.category == "mandatory"}
+    return sorted(topics.items(), key=lambda item: item[1].lower())
+
+
+def _whole(value: str, low: int, high: int) -> int | None:
+    """A whole number from low to high, or None when it is not one."""
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def _course_key(title: str, taken: set[str]) -> str:
+    """A key from the title (lower-case words joined by hyphens), unique for this provider."""
+    words = "".join(char if char.isascii() and char.isalnum() else " "
+                    for char in title.lower()).split()
+    base = "-".join(words)[:MAX_COURSE_KEY].strip("-") or "course"
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    return key
+
+
+def _course_from_form(values: dict, existing: dict) -> tuple[dict, dict[str, str]]:
+    """(course data for ``add_course``, errors by field) from the add-a-course form; every
+    problem is found at once, as GOV.UK error summaries expect."""
+    errors: dict[str, str] = {}
+    data: dict = {}
+    title = " ".join(values["title"].split())
+    same_title = next((course for course in existing.values()
+                       if course.title.lower() == title.lower()), None)
+    if not title:
+        errors["title"] = "Enter the name of the course"
+    elif len(title) > 200:
+        errors["title"] = "The course name must be 200 characters or fewer"
+    elif same_title is not None and same_title.key in load_catalogue():
+        errors["title"] = (f"'{same_title.title}' is already in the national list of courses. "
+                           "Choose it when you issue, or give your course a different name")
+    elif same_title is not None:
+        errors["title"] = f"You already have a course called '{same_title.title}'"
+    data["title"] = title
+    category = values["category"]
+    if category not in OWN_CATEGORIES:
+        errors["category"] = "Choose what kind of course it is"
+    data["category"] = category
+    if category == "mandatory":
+        topics = dict(_mandatory_topics())
+        if values["topic"] not in topics:
+            errors["topic"] = "Choose the training topic the course covers"
+        data["topic"] = values["topic"]
+    elif category == "qualification":
+        data["topic"] = "qualification"
+        number = values["ofqual_number"].replace(" ", "")
+        if number and OFQUAL_NUMBER.fullmatch(number) is None:
+            errors["ofqual_number"] = ("Enter the Ofqual qualification number in the right "
+                                       "format, like 610/1372/9")
+        elif number:
+            data["ofqual_number"] = number
+        level = _whole(values["rqf_level"], 1, 8)
+        if level is None:
+            errors["rqf_level"] = "Choose the RQF level of the qualification"
+        data["rqf_level"] = level
+        if values["credits"]:
+            credits = _whole(values["credits"], 1, 1000)
+            if credits is None:
+                errors["credits"] = "Credits must be a whole number from 1 to 1000, like 58"
+            data["credits"] = credits
+    if values["refresh_months"]:
+        months = _whole(values["refresh_months"], 1, 120)
+        if months is None:
+            errors["refresh_months"] = ("The refresh interval must be a whole number of months "
+                                        "from 1 to 120, like 12 or 36")
+        data["refresh_months"] = months
+    description = " ".join(values["description"].split())
+    if len(description) > 500:
+        errors["description"] = "The description must be 500 characters or fewer"
+    elif description:
+        data["description"] = description
+    if values["learning_hours"]:
+        try:
+            hours = float(values["learning_hours"])
+        except ValueError:
+            hours = None
+        if hours is None or not 0 < hours <= 5000:
+            errors["learning_hours"] = ("The learning hours must be a number above 0, like 6 "
+                                        "or 7.5")
+        else:
+            data["learning_hours"] = round(hours, 2)
+    if not errors:
+        data["key"] = _course_key(title, set(existing))
+        data.setdefault("topic", data["key"])  # another course is a topic of its own
+    return {name: value for name, value in data.items() if value is not None}, errors
+
+
+def _course_rows(found: dict) -> list[dict]:
+    return [{"course": course, "category": OWN_CATEGORY_LABELS.get(course.category,
+                                                                   course.category),
+             "topic": topic_title(course.topic) if course.topic != course.key else "Its own"}
+            for course in found.values()]
+
+
+@bp.get("/courses")
+@login_required(role="admin")
+def courses():
+    every = service().courses(_slug())
+    national = load_catalogue()
+    own = {key: course for key, course in every.items() if key not in national}
+    groups: dict[str, list] = {}
+    for course in national.values():
+        groups.setdefault(CATEGORY_TITLES.get(course.category, course.category),
+                          []).append(course)
+    return render_template("issuer/courses.html", own=_course_rows(own),
+                           groups=list(groups.items()), total=len(national))
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@login_required(role="admin")
+def add_course():
+    values = {name: request.form.get(name, "").strip()[:2000] for name in COURSE_FIELDS}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data, errors = _course_from_form(values, service().courses(_slug()))
+        if not errors:
+            try:
+                course = service().add_course(_slug(), data)
+            except (MalformedValueError, ConflictError) as error:
+                field = (error.path or "title").split(".")[0]
+                errors = {field if field in COURSE_FIELDS else "title": error.detail}
+            else:
+                flash(f"{course.title} has been added. You can now choose it when you issue a "
+                      "credential or upload a file.", "success")
+                return redirect(url_for("pages.courses"))
+    return render_template("issuer/courses_new.html", values=values, errors=errors,
+                           categories=OWN_CATEGORIES, topics=_mandatory_topics()), \
+        (400 if errors else 200)

@@ -13,6 +13,7 @@ from passport_vc.integrations.flask import json_body
 
 from ..auth import service
 from ..delivery import OAuthError
+from ..ratelimit import RateLimitedError, limiter
 
 MAX_LIST_NUMBER = 1_000_000  # keeps the number inside a database integer
 bp = Blueprint("public", __name__)
@@ -35,6 +36,25 @@ def _oauth_error(error: OAuthError) -> Response:
     if error.status == 401:
         response.headers["WWW-Authenticate"] = f'Bearer error="{error.error}"'
     return response
+
+
+@bp.before_request
+def limit_oauth_endpoints():
+    """Per client address on /token and /credential (one budget for both): over the limit,
+    an RFC 6749 §5.2 error object with status 429 and Retry-After (RFC 6585 §4)."""
+    if request.endpoint not in ("public.token", "public.credential"):
+        return None
+    settings = service().config
+    try:
+        limiter().check("oid4vci:" + (request.remote_addr or "unknown"),
+                        settings.oid4vci_rate_limit, settings.rate_limit_window,
+                        "Too many requests have come from your address. Wait {wait} and try "
+                        "again.")
+    except RateLimitedError as error:
+        response = _oauth_error(OAuthError("invalid_request", error.detail, status=429))
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    return None
 
 
 # --- DID documents -----------------------------------------------------------------------------

@@ -1,0 +1,243 @@
+"""Issuer benchmark: bulk issuance of care training credentials through the real import path.
+
+10,000 completions (a CSV, as a provider would upload it) go through
+``IssuerService.import_csv``: CSV parsing, row validation, the idempotency keys, building each
+Open Badges 3.0 credential, two random never-reused Bitstring Status List indexes per credential
+(revocation + suspension), Data Integrity eddsa-rdfc-2022 signing, and storage of every record,
+import row and status index in one transaction. Each round starts from an empty database
+(SQLite in a temp folder; PostgreSQL in a throw-away schema when ``--database-url`` is given).
+The same file is then imported a second time: it must issue 0 (idempotent), and its time is
+reported. The floor is bare Ed25519 signing of the same count, measured in the same run.
+
+The process is pinned to one CPU where the OS allows it (a PostgreSQL server still runs in its
+own process). Issue target (issue 3): ≥ 1,000 credentials/s including storage.
+
+    .venv/bin/python benchmarks/issuer_bulk.py [--count 10000] [--rounds 3]
+        [--database-url postgresql://postgres@127.0.0.1:5432/test] [--write]
+
+``--write`` replaces the "## Issuer: bulk issuance" section of benchmarks/README.md (other
+sections are left alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import platform
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from passport_vc.clock import fixed_clock  # noqa: E402
+from passport_vc.keys import PrivateKey  # noqa: E402
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+SECTION = "## Issuer: bulk issuance"
+TARGET = 1_000
+COURSES = ("moving-and-handling", "fire-safety", "basic-life-support", "medication",
+           "safeguarding-adults", "infection-prevention-and-control", "health-and-safety",
+           "food-safety", "equality-and-diversity", "mental-capacity-act-and-dols")
+METHODS = ("Observed practice", "E-learning with a test", "Face-to-face with a test")
+FIRST = ("Sam", "Alex", "Priya", "Tom", "Aisha", "Jo", "Chen", "Maria", "Dev", "Ruth")
+LAST = ("Taylor", "Khan", "Jones", "Okafor", "Smith", "Nowak", "Patel", "Evans", "Brown", "Ali")
+
+
+def completions_csv(count: int) -> bytes:
+    """``count`` distinct completions over the past years (a back-fill, several courses)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "course", "completed", "assessment_method",
+                     "delivery_mode", "hours", "evidence"])
+    start = date(2019, 1, 1)
+    span = (NOW.date() - start).days
+    for number in range(count):
+        name = f"{FIRST[number % 10]} {LAST[(number // 10) % 10]} {number:05d}"
+        writer.writerow([name, f"worker{number:05d}@care.example", COURSES[number % len(COURSES)],
+                         (start + timedelta(days=(number * 7919) % span)).isoformat(),
+                         METHODS[number % len(METHODS)], "Face-to-face",
+                         f"{3 + number % 5}", "Completed the course and its assessment"])
+    return out.getvalue().encode("utf-8")
+
+
+def pin_to_one_core() -> str:
+    """Run on one CPU (Linux); returns a note for the report."""
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned (no sched_setaffinity here)"
+    allowed = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {allowed[-1]})
+    return f"pinned to CPU {allowed[-1]}"
+
+
+@contextmanager
+def fresh_database(base_url: str | None, folder: Path, round_no: int):
+    """A database URL with nothing in it: a new SQLite file, or a new PostgreSQL schema that
+    is dropped afterwards."""
+    if base_url is None:
+        yield f"sqlite:///{folder / f'bench-{round_no}.db'}"
+        return
+    from sqlalchemy import create_engine, text
+
+    from passport_vc.integrations.sql import normalise_url
+
+    url = normalise_url(base_url)
+    schema = "bench_" + secrets.token_hex(6)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
+
+
+def one_round(url: str, folder: Path, data: bytes, count: int) -> dict:
+    from sqlalchemy import func, select
+
+    from issuer.config import IssuerConfig
+    from issuer.service import IssuerService
+    from issuer.storage import metadata, records, status_indexes
+    from passport_vc.integrations.sql import Database
+
+    config = IssuerConfig.for_tests(url, folder, clock=fixed_clock(NOW), testing=False)
+    database = Database(url, metadata)
+    database.create_all()
+    service = IssuerService(database, config)
+    try:
+        service.create_provider("Bench Care Training", "bench")
+        start = time.perf_counter()
+        first = service.import_csv("bench", data, filename="completions.csv")
+        first_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        again = service.import_csv("bench", data, filename="completions.csv")
+        again_seconds = time.perf_counter() - start
+        with database.reading() as session:
+            stored = session.execute(select(func.count()).select_from(records)).scalar()
+            indexes = session.execute(select(func.count()).select_from(status_indexes)).scalar()
+    finally:
+        database.dispose()
+    if first.issued != count or first.errors or stored != count:
+        raise SystemExit(f"the import went wrong: issued {first.issued}, {len(first.errors)} "
+                         f"row errors, {stored} stored (expected {count})")
+    if again.issued != 0 or again.skipped != count:
+        raise SystemExit(f"the re-run was not idempotent: issued {again.issued}, "
+                         f"skipped {again.skipped}")
+    if indexes != 2 * count:
+        raise SystemExit(f"{indexes} status indexes for {count} credentials (expected 2 each)")
+    return {"seconds": first_seconds, "rerun_seconds": again_seconds}
+
+
+def floor_rate(count: int) -> float:
+    key = PrivateKey.generate("Ed25519")
+    message = os.urandom(64)
+    start = time.perf_counter()
+    for _ in range(count):
+        key.sign(message)
+    return count / (time.perf_counter() - start)
+
+
+def run(count: int, rounds: int, database_url: str | None) -> dict:
+    pinned = pin_to_one_core()
+    data = completions_csv(count)
+    results, floors = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for round_no in range(rounds):
+            with fresh_database(database_url, folder, round_no) as url:
+                results.append(one_round(url, folder / f"round-{round_no}", data, count))
+            floors.append(floor_rate(count))
+            print(f"round {round_no + 1}/{rounds}: {results[-1]['seconds']:.2f} s, "
+                  f"re-run {results[-1]['rerun_seconds']:.2f} s, floor {floors[-1]:,.0f}/s",
+                  file=sys.stderr)
+    seconds = statistics.median(item["seconds"] for item in results)
+    return {"count": count, "rounds": rounds, "pinned": pinned,
+            "database": "PostgreSQL" if database_url else "SQLite",
+            "seconds": seconds, "rate": count / seconds,
+            "rerun_seconds": statistics.median(item["rerun_seconds"] for item in results),
+            "floor": statistics.median(floors), "csv_bytes": len(data)}
+
+
+def report(runs: list[dict]) -> str:
+    first = runs[0]
+    lines = [
+        SECTION,
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()} "
+        f"{platform.python_implementation()} {platform.python_version()}: "
+        f"{first['count']:,} completions in one CSV ({first['csv_bytes'] / 1e6:.1f} MB) through "
+        "`IssuerService.import_csv` — parse, validate, build the Open Badges 3.0 credential, "
+        "allocate a random revocation and suspension index, sign (eddsa-rdfc-2022), store "
+        "everything in one transaction — starting from an empty database each round; medians "
+        f"of {first['rounds']} rounds, process {first['pinned']}. Command: "
+        "`.venv/bin/python benchmarks/issuer_bulk.py --write "
+        "[--database-url postgresql://…]`.",
+        "",
+        "| database | total time | credentials/s | target | re-run of the same file "
+        "(issues 0) | Ed25519 sign alone (floor) | ratio to floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for item in runs:
+        lines.append(
+            f"| {item['database']} | {item['seconds']:.2f} s | {item['rate']:,.0f}/s | "
+            f"≥ {TARGET:,}/s {'✓' if item['rate'] >= TARGET else '✗'} | "
+            f"{item['rerun_seconds']:.2f} s | {item['floor']:,.0f}/s | "
+            f"{item['floor'] / item['rate']:.1f}× |")
+    lines += [
+        "",
+        "The ratio says how many bare Ed25519 signatures one stored credential costs. A "
+        "profile of the import (cProfile, 3,000 rows) puts about 70 % of the time in "
+        "`issue_credential`: two RDFC-1.0 canonicalisations per credential (the document and "
+        "the proof options, served from the per-shape cache after the first credential of a "
+        "shape) and copying the document; the signature itself is a small part. Building the "
+        "credential, the idempotency keys and the inserts (records, import rows, status "
+        "indexes) and the one commit share the rest. The re-run only parses, validates and "
+        "looks up the idempotency keys. On PostgreSQL the database server runs in its own "
+        "process, so its share of the work is not on the pinned core.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    readme = ROOT / "benchmarks" / "README.md"
+    current = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n\n"
+    start = current.find(SECTION)
+    if start == -1:
+        current = current.rstrip("\n") + "\n\n" + text
+    else:
+        end = current.find("\n## ", start + len(SECTION))
+        current = current[:start] + text + (current[end + 1:] if end != -1 else "")
+    readme.write_text(current, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database-url", default=None,
+                        help="also run on this PostgreSQL database (a schema per round)")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    runs = [run(args.count, args.rounds, None)]
+    if args.database_url:
+        runs.append(run(args.count, args.rounds, args.database_url))
+    text = report(runs)
+    print(text)
+    if args.write:
+        write_section(text)
+
+
+if __name__ == "__main__":
+    main()
