@@ -33,7 +33,7 @@ def create_app(config: IssuerConfig | None = None) -> Flask:
     init_app(app, service_name=SERVICE_NAME, service_url="/")
     serve_openapi(app, __name__)
     database = Database(config.database_url, metadata)
-    database.create_all()
+    database.upgrade("issuer")
     service = IssuerService(database, config)
     if config.conformance:
         service.ensure_conformance_issuers()

@@ -87,7 +87,7 @@ def _service():
 
     config = IssuerConfig.from_env()
     database = Database(config.database_url, metadata)
-    database.create_all()
+    database.upgrade("issuer")
     service = IssuerService(database, config)
     if config.conformance:
         service.ensure_conformance_issuers()

@@ -36,7 +36,7 @@ def build_state(config: VerifierConfig) -> VerifierState:
     from .service import VerifierService
 
     db = Database(config.database_url, storage.metadata)
-    db.create_all()
+    db.upgrade("verifier")
     network = Network(config.network, clock=config.clock)
     trust = TrustList.load(config.trust_list_path) if config.trust_list_path else TrustList()
     bundle = load_bundle(config.bundle_path, clock=config.clock) if config.bundle_path else None

@@ -36,7 +36,7 @@ def create_app(config: WalletConfig | None = None, *, network=None) -> Flask:
 
         network = Network(config.network, clock=config.clock)
     db = Database(config.database_url, metadata)
-    db.create_all()
+    db.upgrade("wallet")
     service = WalletService(db, config, network)
     app.extensions["wallet"] = service
     add_health_check(app, "database", lambda: _database_ok(db))

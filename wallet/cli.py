@@ -88,7 +88,7 @@ def _service(args):
     config = WalletConfig.from_env(environ)
     config.master_key_bytes()  # a wrong key fails here, before anything is written
     db = Database(config.database_url, metadata)
-    db.create_all()
+    db.upgrade("wallet")
     return WalletService(db, config, Network(config.network, clock=config.clock))
 
 
