@@ -1,11 +1,13 @@
 """Issuer storage: tables and the small queries the service needs (SQLAlchemy 2.0 Core).
 
-SQLite by default, PostgreSQL through ``DATABASE_URL``; tables are made with
-``Database.create_all()`` at start-up. Secrets never stored in the clear: private keys are sealed
-(passport_vc.keys.storage, context = verification method id), passwords are Argon2id hashes,
-offer codes, transaction codes, access tokens, nonces and API tokens are stored as SHA-256
-hashes of high-entropy random values (a 6-digit transaction code is salted with its offer id and
-its attempts are counted).
+SQLite by default, PostgreSQL through ``DATABASE_URL``; tables are made and changed by the
+Alembic migrations in ``issuer/migrations`` (``Database.upgrade("issuer")`` at start-up), and a
+test fails if this file and the migrations disagree.
+
+Secrets are never stored in the clear: private keys are sealed (passport_vc.keys.storage,
+context = verification method id), passwords are Argon2id hashes, offer codes, transaction
+codes, access tokens, nonces and API tokens are stored as SHA-256 hashes of high-entropy random
+values (a 6-digit transaction code is salted with its offer id and its attempts are counted).
 
 Status lists (W3C Bitstring Status List 1.0): one row per provider + purpose + list number with
 two bitstrings: ``bits`` (what is published) and ``allocated`` (which indexes were ever handed

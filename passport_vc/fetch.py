@@ -341,12 +341,12 @@ class CachingFetcher:
         self._entries: OrderedDict[tuple[str, str | None], _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, url: str, *, accept: str | None = None) -> Fetched:
+    def get(self, url: str, *, accept: str | None = None, fresh: bool = False) -> Fetched:
         key = (url, accept)
         now = self.clock()
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and now < entry.expires_at:
+            if not fresh and entry is not None and now < entry.expires_at:
                 self._entries.move_to_end(key)
                 return replace(entry.fetched, from_cache=True)
         try:
@@ -382,6 +382,25 @@ class CachingFetcher:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+    def revalidating(self) -> _Revalidating:
+        """A view for when a person asked to "check again now": every request goes to the
+        origin (and refreshes this cache); a held copy is still used if the origin is down."""
+        return _Revalidating(self)
+
+
+class _Revalidating:
+    def __init__(self, cache: CachingFetcher) -> None:
+        self.cache = cache
+
+    def get(self, url: str, *, accept: str | None = None) -> Fetched:
+        return self.cache.get(url, accept=accept, fresh=True)
+
+
+def revalidating(fetcher):
+    """``fetcher.revalidating()`` where the fetcher caches; any other fetcher as it is."""
+    make = getattr(fetcher, "revalidating", None)
+    return make() if callable(make) else fetcher
 
 
 class ChainFetcher:

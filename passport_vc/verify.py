@@ -51,6 +51,15 @@ class Verifier:
     check_status: bool = True
     canonicalizer: Canonicalizer = field(default_factory=default_canonicalizer)
 
+    def revalidating(self) -> Verifier:
+        """The same verifier, but status lists are fetched from their origin again (cached
+        copies only if the origin cannot be reached) — for a person's "check again now"."""
+        from dataclasses import replace
+
+        from .fetch import revalidating
+
+        return replace(self, fetch=revalidating(self.fetch)) if self.fetch is not None else self
+
     # --- credentials ----------------------------------------------------------------------------
     def verify_credential(self, unverified: dict | str) -> VerificationResult:
         """Verify a credential given as a JSON object, JSON text, a vc+jwt or a compact QR text."""

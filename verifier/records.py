@@ -392,7 +392,7 @@ def recheck(db, service, organisation_id: int | None, clock: Clock) -> tuple[int
             credential = json.loads(credential)
         try:
             outcome = service.check(credential, organisation_id=row.organisation_id,
-                                    source="saved record")
+                                    source="saved record", fresh=True)
             verdict = outcome.credentials[0].verdict
         except PassportError as error:
             verdict = {"state": "malformed", "label": "Not a readable credential",

@@ -232,9 +232,12 @@ class VerifierService:
     # --- checking ---------------------------------------------------------------------------
     def check(self, text_or_doc: dict | str | bytes, *, challenge: str | None = None,
               domain: str | None = None, organisation_id: int | None = None,
-              trust: TrustList | None = None, source: str | None = None) -> CheckOutcome:
+              trust: TrustList | None = None, source: str | None = None,
+              fresh: bool = False) -> CheckOutcome:
         """Verify what was given; raises a PassportError (plain ``detail``) only when it is not
-        something a verifier can check at all (garbage, a foreign link, a wallet offer…)."""
+        something a verifier can check at all (garbage, a foreign link, a wallet offer…).
+        ``fresh``: fetch status lists from their origin again (a re-check someone asked for)."""
+        verifier = self.verifier.revalidating() if fresh else self.verifier
         trust = trust if trust is not None else self.trust_for(organisation_id)
         if isinstance(text_or_doc, bytes):
             if len(text_or_doc) > MAX_INPUT_BYTES:
@@ -254,7 +257,7 @@ class VerifierService:
                     "checking. Ask the worker to open it in their Skills Passport wallet and "
                     "then show you their interview QR code.")
             if lowered.startswith(("https://", "http://")):
-                return self._check_link(text, challenge, domain, trust)
+                return self._check_link(text, challenge, domain, trust, verifier)
             given = read_unverified(text)
             guessed = "QR code" if text[:3].upper() == "SP1" else "text"
             source = source or guessed
@@ -263,15 +266,15 @@ class VerifierService:
             value = read_unverified(text_or_doc).value
             source = source or "file"
         if isinstance(value, dict) and "VerifiablePresentation" in _types(value):
-            result = self.verifier.verify_presentation(value, challenge=challenge, domain=domain)
+            result = verifier.verify_presentation(value, challenge=challenge, domain=domain)
             return self._outcome(result, source, trust)
-        result = self.verifier.verify_credential(value)
+        result = verifier.verify_credential(value)
         return self._outcome(result, source, trust, original=value)
 
-    def _check_link(self, link: str, challenge, domain, trust: TrustList) -> CheckOutcome:
+    def _check_link(self, link: str, challenge, domain, trust: TrustList,
+                    verifier) -> CheckOutcome:
         presentation = self.open_link(link)
-        result = self.verifier.verify_presentation(presentation, challenge=challenge,
-                                                   domain=domain)
+        result = verifier.verify_presentation(presentation, challenge=challenge, domain=domain)
         return self._outcome(result, "interview link", trust)
 
     def open_link(self, link: str) -> dict:

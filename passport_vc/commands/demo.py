@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         seeded = data / "seeded.json"
         if seeded.is_file() and json.loads(seeded.read_text(encoding="utf-8")).get(
-                "ports") != ports:
+                "ports", ports) != ports:
             print("The demo data was made for other ports; use --reset to start afresh.",
                   file=sys.stderr)
             return 1
@@ -78,10 +78,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"Using the demo data in {data} (use --reset to start afresh).",
                   file=sys.stderr)
         details = scene.refresh(json.loads(seeded.read_text(encoding="utf-8")))
-        print(scene.welcome(details))
+        print(scene.welcome(details), flush=True)
         if args.seed_only:
             return 0
-        print("Press Ctrl-C to stop.")
+        print("Press Ctrl-C to stop.", flush=True)
         while all(server.is_alive() for server in servers):
             time.sleep(0.5)
         print("A service stopped unexpectedly.", file=sys.stderr)

@@ -395,3 +395,21 @@ def test_cache_is_safe_under_threads():
         results = list(pool.map(cache.get, urls))
     assert all(result.url == url for result, url in zip(results, urls, strict=True))
     assert len(cache._entries) <= 8
+
+
+def test_revalidating_view_asks_the_origin_and_refreshes_the_cache():
+    from passport_vc.fetch import revalidating
+
+    clock = MovableClock()
+    inner = Counting(clock)
+    cache = CachingFetcher(inner, clock=clock)
+    cache.get("https://a.example/list")
+    fresh = revalidating(cache).get("https://a.example/list")
+    assert not fresh.from_cache and inner.calls == 2
+    # the fresh answer is now what the cache holds for everyone else
+    assert cache.get("https://a.example/list").body == fresh.body and inner.calls == 2
+    inner.fail = True  # origin down: a person's re-check still gets the held copy, marked
+    held = revalidating(cache).get("https://a.example/list")
+    assert held.from_cache and held.body == fresh.body
+    plain = StaticFetcher({"https://a.example/x": b"{}"})
+    assert revalidating(plain) is plain

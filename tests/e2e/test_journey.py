@@ -62,7 +62,7 @@ def _sign_in(page, base: str, login: str, login_label: str) -> None:
     _checked(page, "sign in")
     page.get_by_label(login_label).fill(login)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
 
 
@@ -211,3 +211,15 @@ def test_paper_passport_verifies_offline(scene, tmp_path):
             assert any(word in result.stdout for word in ("revoked", "expired")), result.stdout
     assert verified >= 1
     assert json.loads(io.StringIO(bundle.read_text()).read())["did_documents"]
+
+
+def test_the_seeded_wallet_shows_every_state(scene):
+    """The demo's revoked credential is shown revoked (the wallet re-checked with the provider
+    after the revocation, not from its 5-minute cache), and the other states are all there."""
+    scene, details, _clock = scene
+    wallet = scene.service("wallet")
+    states = {entry.title: entry.state for entry in wallet.entries(details["account_id"])}
+    assert states["Basic life support and first aid"] == "revoked"
+    assert states["Moving and handling of people"] == "due-soon"
+    assert states["Fire safety"] == "expired"
+    assert list(states.values()).count("valid") >= 6
