@@ -65,7 +65,25 @@ def register(subparsers) -> None:
     token.add_argument("--name", default="API")
     token.set_defaults(func=_run(_add_token))
 
+    rekey = commands.add_parser("rotate-master-key",
+                                help="seal every provider key again under a new master key")
+    rekey.add_argument("--new-key-file", type=Path, metavar="FILE",
+                       help="file holding the new master key (else PASSPORT_NEW_MASTER_KEY)")
+    rekey.set_defaults(func=_run(_rotate_master_key))
+
     parser.set_defaults(func=lambda _args: parser.print_help() or 2)
+
+
+def _rotate_master_key(args, service) -> int:
+    from passport_vc.integrations.rekey import new_master_key, report, reseal_all
+
+    from .storage import provider_keys
+
+    moved = reseal_all(service.db, provider_keys, sealed_column="sealed_private",
+                       context_column="vm_id", old_master=service.config.master_key_bytes(),
+                       new_master=new_master_key(args.new_key_file, os.environ))
+    print(report(moved, "provider key"))
+    return 0
 
 
 def _run(action):
@@ -137,8 +155,8 @@ def _rotate(args, service) -> int:
 class ProgressBar:
     """A one-line progress bar on stderr (redrawn at most 10 times a second)."""
 
-    def __init__(self, stream=sys.stderr, width: int = 30) -> None:
-        self.stream, self.width = stream, width
+    def __init__(self, stream=None, width: int = 30) -> None:
+        self.stream, self.width = stream or sys.stderr, width  # at call time, not import
         self.started = time.monotonic()
         self.last = 0.0
 

@@ -54,6 +54,12 @@ def register(subparsers) -> None:
     restore.add_argument("file", type=Path, help="the backup file")
     restore.add_argument("--passphrase-file", type=Path)
     restore.set_defaults(func=run_restore)
+    rekey = commands.add_parser("rotate-master-key",
+                                help="seal every worker's key again under a new master key")
+    common(rekey)
+    rekey.add_argument("--new-key-file", type=Path, metavar="FILE",
+                       help="file holding the new master key (else PASSPORT_NEW_MASTER_KEY)")
+    rekey.set_defaults(func=run_rotate_master_key)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
 
 
@@ -153,4 +159,18 @@ def run_restore(args) -> int:
         count = service.restore(_account_id(service, args.login), args.file.read_bytes(),
                                 passphrase)
         print(f"Restored {count} credentials and the wallet key into {args.login}")
+    return _run(go, args)
+
+
+def run_rotate_master_key(args) -> int:
+    def go(args):
+        from passport_vc.integrations.rekey import new_master_key, report, reseal_all
+
+        from . import storage
+
+        service = _service(args)
+        moved = reseal_all(service.db, storage.holder_keys, sealed_column="sealed",
+                           context_column="did", old_master=service.config.master_key_bytes(),
+                           new_master=new_master_key(args.new_key_file, os.environ))
+        print(report(moved, "wallet key"))
     return _run(go, args)

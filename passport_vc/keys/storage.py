@@ -182,3 +182,15 @@ def load_pkcs8(path: Path | str, passphrase: bytes) -> PrivateKey:
         raise CryptographicSecurityError(
             f"The key file {path.name} could not be opened: the passphrase is wrong or the file "
             "is damaged") from None
+
+
+def reseal_private_key(sealed: str, old_master: bytes, new_master: bytes, *,
+                       context: str = "") -> str:
+    """Master-key rotation for one key: open with the old master key, seal under the new one
+    (a fresh data key), and prove the new envelope opens to the same key before returning it."""
+    key = open_private_key(sealed, old_master, context=context)
+    resealed = seal_private_key(key, new_master, context=context)
+    if open_private_key(resealed, new_master, context=context).public_key != key.public_key:
+        raise CryptographicSecurityError("A key could not be sealed again under the new master "
+                                         "key; nothing was changed")
+    return resealed

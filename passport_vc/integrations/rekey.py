@@ -1,0 +1,66 @@
+"""Master-key rotation for a service's sealed private keys (docs/deploy.md "Keys").
+
+Every sealed key in the table is opened with the old master key and sealed again under the new
+one, in ONE transaction: either every row moves to the new key or none does, so a failure half
+way never leaves a mixture that neither key opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Table, select, update
+
+from ..keys.storage import reseal_private_key
+from .sql import Database
+
+
+def reseal_all(database: Database, table: Table, *, sealed_column: str, context_column: str,
+               old_master: bytes, new_master: bytes,
+               progress: Callable[[int, int], None] | None = None) -> int:
+    """Re-seal every non-empty ``sealed_column`` of ``table``; returns how many keys moved."""
+    if old_master == new_master:
+        from ..errors import ConfigError
+
+        raise ConfigError("The new master key is the same as the current one")
+    sealed, context = table.c[sealed_column], table.c[context_column]
+    key_columns = list(table.primary_key.columns)
+    with database.transaction() as session:
+        rows = session.execute(select(*key_columns, sealed, context)
+                               .where(sealed.is_not(None)).with_for_update()).all()
+        for number, row in enumerate(rows, 1):
+            if not row[-2]:
+                continue
+            fresh = reseal_private_key(row[-2], old_master, new_master, context=row[-1])
+            condition = [column == row[i] for i, column in enumerate(key_columns)]
+            session.execute(update(table).where(*condition).values({sealed_column: fresh}))
+            if progress:
+                progress(number, len(rows))
+    return len([row for row in rows if row[-2]])
+
+
+def new_master_key(file, environ) -> bytes:
+    """The new master key, from a file or ``PASSPORT_NEW_MASTER_KEY`` (never the command line,
+    which would keep it in shell history)."""
+    from ..errors import ConfigError
+    from ..keys.storage import parse_master_key
+
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"The new master key file could not be read "
+                              f"({error.strerror})") from None
+    else:
+        text = environ.get("PASSPORT_NEW_MASTER_KEY", "")
+    if not text.strip():
+        raise ConfigError("Give the new master key with --new-key-file FILE or "
+                          "PASSPORT_NEW_MASTER_KEY")
+    return parse_master_key(text.strip())
+
+
+def report(moved: int, what: str) -> str:
+    """``what`` is the singular noun ("provider key")."""
+    counted = f"1 {what} is" if moved == 1 else f"{moved} {what}s are"
+    return (f"{counted} now sealed under the new master key. Set PASSPORT_MASTER_KEY to the new "
+            "key and restart every worker of this service: the old key no longer opens them.")
