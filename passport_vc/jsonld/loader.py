@@ -4,6 +4,10 @@ STANDARDS.md trap 2: a context fetched at run time lets whoever controls its URL
 signature means. Every accepted context is a file shipped with the package, pinned by SHA-256 in
 an ``index.json``; any other URL is refused with an error naming it. Nothing here touches the
 network.
+
+An index entry names either a ``file`` beside the index, or an ``npm`` path: a context published
+as an npm package (installed at set-up into ``node_modules/``, not copied into git) — pinned by
+the same SHA-256. Where that package is not installed the context is simply unknown.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from types import MappingProxyType
 from ..errors import ConfigError, UnknownContextError
 
 CORE_INDEX = resources.files("passport_vc.jsonld") / "contexts" / "index.json"
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,12 @@ def _read_index(index_path) -> dict[str, BundledContext]:
     index = json.loads(index_path.read_bytes())
     found: dict[str, BundledContext] = {}
     for url, entry in index.items():
-        file = (folder / entry["file"]) if folder else index_path.parent / entry["file"]
+        if "npm" in entry:
+            file = NODE_MODULES / entry["npm"]
+            if not file.is_file():
+                continue  # that package is not installed here: the context stays unknown
+        else:
+            file = (folder / entry["file"]) if folder else index_path.parent / entry["file"]
         raw = file.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         if digest != entry["sha256"]:

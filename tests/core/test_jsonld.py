@@ -179,3 +179,36 @@ def test_primed_canonicalizer_answers_only_for_its_own_document():
     changed["credentialSubject"]["alumniOf"] = "Another University"
     assert primed.rdfc(changed) == canonicalizer.rdfc(changed) != canonicalizer.rdfc(document)
     assert primed.quads(changed) != quads
+
+
+def test_vc_1_1_examples_context_loads_with_the_installed_odrl_context():
+    """The VC 1.1 examples context imports ODRL's; it comes from the npm package installed at
+    set-up, pinned by SHA-256 like every bundled context."""
+    from passport_vc.jsonld import default_canonicalizer
+
+    document = {
+        "@context": ["https://www.w3.org/2018/credentials/v1",
+                     "https://www.w3.org/2018/credentials/examples/v1"],
+        "id": "http://example.edu/credentials/1872",
+        "type": ["VerifiableCredential", "AlumniCredential"],
+        "issuer": "https://example.edu/issuers/565049",
+        "issuanceDate": "2010-01-01T19:23:24Z",
+        "credentialSubject": {"id": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+                              "alumniOf": "Example University"}}
+    canonical = default_canonicalizer().rdfc(document)
+    assert "<http://schema.org/alumniOf>" in canonical
+    assert "https://www.w3.org/ns/odrl.jsonld" in default_loader()
+
+
+def test_an_npm_context_must_match_its_pin_and_may_be_absent(tmp_path):
+    from passport_vc.errors import ConfigError
+    from passport_vc.jsonld import loader as loader_module
+
+    index = tmp_path / "index.json"
+    index.write_text(json.dumps({"https://example.org/absent": {
+        "npm": "not-installed-package/context.jsonld", "sha256": "0" * 64}}))
+    assert "https://example.org/absent" not in loader_module.FrozenLoader((index,))
+    index.write_text(json.dumps({"https://www.w3.org/ns/odrl.jsonld": {
+        "npm": "@digitalbazaar/odrl-context/contexts/odrl.jsonld", "sha256": "0" * 64}}))
+    with pytest.raises(ConfigError, match="does not match its SHA-256 pin"):
+        loader_module.FrozenLoader((index,))
