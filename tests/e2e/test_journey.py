@@ -20,36 +20,11 @@ import pytest
 
 from passport_vc.cli import main as passport
 from passport_vc.commands.demo import PASSWORD
-from passport_vc.commands.demo_scene import PROVIDERS, WORKER, DemoScene
+from passport_vc.commands.demo_scene import PROVIDERS, WORKER
 from tests.support.browser import axe_violations, launch
 from tests.support.camera import camera_args, qr_picture, write_y4m
-from tests.support.live import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-class MovableClock:
-    """The real time plus an offset the test can move forward."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-
-@pytest.fixture(scope="module")
-def scene(tmp_path_factory):
-    ports = {name: free_port() for name in ("issuer", "wallet", "verifier")}
-    clock = MovableClock()
-    scene = DemoScene(tmp_path_factory.mktemp("demo"), ports, verifier_clock=clock)
-    servers = scene.start_servers()
-    try:
-        details = scene.seed(progress=lambda _text: None)
-        yield scene, details, clock
-    finally:
-        for server in servers:
-            server.stop()
 
 
 def _checked(page, where: str) -> None:
