@@ -144,3 +144,56 @@ trust_entries = Table(
 
 def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
+
+
+# --- OpenID4VP requests -----------------------------------------------------------------------
+def add_oid4vp_request(session, *, state: str, nonce: str, response_code: str,
+                       organisation_id: int | None, user_id: int | None, created_at: datetime,
+                       expires_at: datetime) -> None:
+    session.execute(oid4vp_requests.insert().values(
+        state=state, nonce=nonce, response_code=response_code, organisation_id=organisation_id,
+        user_id=user_id, created_at=created_at, expires_at=expires_at))
+
+
+def oid4vp_request(session, state: str) -> dict | None:
+    row = session.execute(oid4vp_requests.select().where(
+        oid4vp_requests.c.state == str(state)[:64])).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def answer_oid4vp_request(session, state: str, *, now: datetime, outcome: str) -> bool:
+    """Mark the request answered, once: False when it was already answered or has expired
+    (two answers racing each other: only one wins)."""
+    r = oid4vp_requests.c
+    done = session.execute(oid4vp_requests.update().where(
+        r.state == state, r.answered_at.is_(None), r.expires_at > now).values(
+        answered_at=now, outcome=outcome))
+    return done.rowcount == 1
+
+
+def forget_old_oid4vp_requests(session, before: datetime) -> None:
+    """Requests (and the outcomes of anonymous checks kept with them) are not records: they go
+    a day after they expire. Signed-in checks are kept in verifier_checks as usual."""
+    session.execute(oid4vp_requests.delete().where(oid4vp_requests.c.expires_at < before))
+
+
+def link_oid4vp_check(session, state: str, check_id: str) -> None:
+    session.execute(oid4vp_requests.update().where(
+        oid4vp_requests.c.state == state).values(check_id=check_id))
+
+# OpenID4VP 1.0 requests this verifier made (verifier/oid4vp.py): the state is the key the
+# wallet answers with, the nonce is what its presentation must be signed over. Each is used once
+# and only until it expires; the outcome is kept so the asking page can show it.
+oid4vp_requests = Table(
+    "verifier_oid4vp_requests", metadata,
+    Column("state", String(64), primary_key=True),
+    Column("nonce", String(64), nullable=False),
+    Column("response_code", String(64), nullable=False),
+    Column("organisation_id", ForeignKey("verifier_organisations.id"), index=True),
+    Column("user_id", ForeignKey("verifier_users.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("answered_at", UtcDateTime),
+    Column("outcome", Text),
+    Column("check_id", String(32)),
+)

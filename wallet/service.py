@@ -424,7 +424,6 @@ class WalletService:
                      actor: Actor | None = None) -> Share:
         """A signed presentation of the chosen credentials, encrypted; the key is only in the
         returned link's fragment."""
-        from passport_vc.issue import build_presentation, sign_presentation
 
         from .sharing import b64url, encrypt_presentation, new_key
 
@@ -435,17 +434,10 @@ class WalletService:
         challenge = _optional_text(challenge, "challenge")
         domain = _optional_text(domain, "domain")
         now = self.now()
-        with self.db.reading() as session:
-            rows = st.credentials_of(session, account_id)
-            key = self._holder_key(session, account_id)
-        chosen = self._chosen(rows, credential_ids, now)
-        items = [row["raw"] if row["format"] == "jwt_vc" else json.loads(row["raw"])
-                 for row in chosen]
         expires = now + timedelta(hours=hours)
-        presentation = build_presentation(items, key.controller,
-                                          presentation_id=f"urn:uuid:{uuid.uuid4()}")
-        signed = sign_presentation(presentation, key, challenge=challenge, domain=domain,
-                                   clock=self.clock, expires=expires)
+        signed, chosen = self.signed_presentation(account_id, credential_ids,
+                                                  challenge=challenge, domain=domain,
+                                                  expires=expires)
         secret = new_key()
         iv, ciphertext = encrypt_presentation(signed, secret)
         share_id = secrets.token_urlsafe(16)
@@ -461,6 +453,31 @@ class WalletService:
                       f"until {expires:%-d %B %Y %H:%M} UTC", actor)
         url = f"{self.share_address(share_id)}#{b64url(secret)}"
         return Share(share_id, url, now, expires, None, ids, label, challenge, domain)
+
+    def signed_presentation(self, account_id: str, credential_ids: list[str] | str, *,
+                            challenge: str | None, domain: str | None,
+                            expires: datetime) -> tuple[dict, list[dict]]:
+        """The chosen credentials ("all-current" or ids of this account's own) in one
+        presentation signed with the worker's holder key (proof purpose authentication, bound
+        to the verifier's challenge and domain); returns it with the chosen rows."""
+        from passport_vc.issue import build_presentation, sign_presentation
+
+        with self.db.reading() as session:
+            rows = st.credentials_of(session, account_id)
+            key = self._holder_key(session, account_id)
+        chosen = self._chosen(rows, credential_ids, self.now())
+        items = [row["raw"] if row["format"] == "jwt_vc" else json.loads(row["raw"])
+                 for row in chosen]
+        presentation = build_presentation(items, key.controller,
+                                          presentation_id=f"urn:uuid:{uuid.uuid4()}")
+        signed = sign_presentation(presentation, key, challenge=challenge, domain=domain,
+                                   clock=self.clock, expires=expires)
+        return signed, chosen
+
+    def record_activity(self, account_id: str, action: str, detail: str = "",
+                        actor: Actor | None = None) -> None:
+        with self.db.transaction() as session:
+            self._log(session, account_id, action, detail, actor)
 
     def _chosen(self, rows: list[dict], credential_ids, now: datetime) -> list[dict]:
         if credential_ids == "all-current":

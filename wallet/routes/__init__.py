@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import accounts, helpers, keeping, passkeys, public, receive, record, shares
+    from . import accounts, helpers, keeping, oid4vp, passkeys, public, receive, record, shares
 
-    for module in (accounts, record, receive, shares, keeping, helpers, public, passkeys):
+    for module in (accounts, record, receive, shares, keeping, helpers, public, passkeys,
+                   oid4vp):
         app.register_blueprint(module.blueprint)

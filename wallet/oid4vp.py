@@ -1,0 +1,240 @@
+"""The wallet side of OpenID for Verifiable Presentations 1.0: answer an employer's request.
+
+What this wallet accepts (OpenID4VP 1.0), and why:
+- §5.10 a request by reference, ``openid4vp://?client_id=…&request_uri=…`` (or by value, the
+  same parameters in the link); the request object at request_uri is fetched with the wallet's
+  HttpClient (https only, or http to hosts named in PASSPORT_HTTP_HOSTS) and must be the JSON
+  object of an unsigned request.
+- §5.9.3 only the ``redirect_uri:`` client identifier prefix, whose value must equal the
+  response_uri: the worker is shown that host as who asks (nothing else about the verifier is
+  known), and the link's client_id must match the request object's.
+- response_type ``vp_token``, response_mode ``direct_post`` (§8.2), a nonce and a state.
+- §6 a DCQL query with one credential query in format ``ldp_vc`` for OpenBadgeCredential
+  (type_values given as the expanded IRI, Appendix B.1.3.2, or the short name).
+The answer (§8.1): ``vp_token`` = {query id: [one Verifiable Presentation]}, signed by the
+holder key with challenge = nonce and domain = client_id, POSTed form-encoded with the state.
+A returned redirect_uri is followed only when it is on the verifier's own host (§8.2).
+
+``parse_link``, ``validate_request``, ``vp_token`` and ``safe_redirect`` are pure;
+``PresentationClient`` does the HTTP through an injected client; ``answer_request`` signs with
+the WalletService's holder key and logs what was shared.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+from passport_vc.errors import MalformedValueError, PassportError
+
+SCHEME = "openid4vp://"
+CLIENT_ID_PREFIX = "redirect_uri:"
+OPEN_BADGE_TYPES = ("https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential",
+                    "OpenBadgeCredential")
+MAX_LINK = 8 * 1024
+NOT_A_REQUEST = ("This is not an employer's request. It should start with openid4vp:// — "
+                 "scan the QR code on the employer's screen again.")
+
+
+@dataclass(frozen=True)
+class VpRequest:
+    """A validated request: everything needed to answer it."""
+
+    client_id: str
+    response_uri: str
+    nonce: str
+    state: str
+    query_id: str
+
+    @property
+    def verifier_host(self) -> str:
+        return urlsplit(self.response_uri).netloc
+
+    def to_json(self) -> dict:
+        return {"client_id": self.client_id, "response_uri": self.response_uri,
+                "nonce": self.nonce, "state": self.state, "query_id": self.query_id}
+
+    @classmethod
+    def from_json(cls, data: object) -> VpRequest:
+        if not isinstance(data, dict) or not all(
+                isinstance(data.get(name), str) for name in
+                ("client_id", "response_uri", "nonce", "state", "query_id")):
+            raise MalformedValueError("The employer's request was not found. Scan their QR "
+                                      "code again.")
+        return cls(data["client_id"], data["response_uri"], data["nonce"], data["state"],
+                   data["query_id"])
+
+
+# --- pure -------------------------------------------------------------------------------------
+def is_request_link(text: str) -> bool:
+    return isinstance(text, str) and text.strip().lower().startswith(SCHEME)
+
+
+def parse_link(text: str) -> dict[str, str]:
+    """The link's parameters (each once); request_uri, or the request itself by value."""
+    if not is_request_link(text) or len(text) > MAX_LINK:
+        raise MalformedValueError(NOT_A_REQUEST)
+    query = urlsplit(text.strip()).query
+    try:
+        params = parse_qs(query, strict_parsing=True, max_num_fields=32)
+    except ValueError:
+        raise MalformedValueError(NOT_A_REQUEST) from None
+    if any(len(values) != 1 for values in params.values()):
+        raise MalformedValueError("The employer's request is not readable: a part of it is "
+                                  "given twice")
+    found = {name: values[0] for name, values in params.items()}
+    if "client_id" not in found:
+        raise MalformedValueError("The employer's request does not say who is asking")
+    if "request" in found:
+        raise MalformedValueError("This employer's request is signed in a way this wallet does "
+                                  "not support yet")
+    return found
+
+
+def validate_request(request: object, *, link_client_id: str | None = None) -> VpRequest:
+    """Check a request object (or the parameters of a by-value link) against what we support."""
+    if not isinstance(request, dict):
+        raise MalformedValueError("The employer's request is not readable")
+    client_id = request.get("client_id")
+    response_uri = request.get("response_uri")
+    if not isinstance(client_id, str) or not client_id.startswith(CLIENT_ID_PREFIX):
+        raise MalformedValueError("The employer's request does not say who is asking in a way "
+                                  "this wallet understands")
+    if link_client_id is not None and link_client_id != client_id:
+        raise MalformedValueError("The employer's request does not match its QR code, so it "
+                                  "was not answered")
+    if not isinstance(response_uri, str) or client_id[len(CLIENT_ID_PREFIX):] != response_uri:
+        raise MalformedValueError("The employer's request would send your training somewhere "
+                                  "other than the employer who asked, so it was not answered")
+    parts = urlsplit(response_uri)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise MalformedValueError("The employer's request has no valid address to answer to")
+    if request.get("response_type") != "vp_token":
+        raise MalformedValueError("The employer's request asks for something this wallet "
+                                  "cannot give")
+    if request.get("response_mode") != "direct_post":
+        raise MalformedValueError("The employer's request asks for an answer in a way this "
+                                  "wallet does not support")
+    for name in ("nonce", "state"):
+        value = request.get(name)
+        if not isinstance(value, str) or not value or len(value) > 256:
+            raise MalformedValueError(f"The employer's request has no {name}, so an answer "
+                                      "could be replayed. It was not answered.")
+    return VpRequest(client_id, response_uri, request["nonce"], request["state"],
+                     _query_id(request.get("dcql_query")))
+
+
+def _query_id(dcql: object) -> str:
+    """The one credential query we can answer: ldp_vc, OpenBadgeCredential."""
+    if isinstance(dcql, str):
+        try:
+            dcql = json.loads(dcql)
+        except ValueError:
+            dcql = None
+    queries = dcql.get("credentials") if isinstance(dcql, dict) else None
+    if not isinstance(queries, list) or not queries:
+        raise MalformedValueError("The employer's request does not say what it asks for")
+    for query in queries:
+        if not isinstance(query, dict) or query.get("format") != "ldp_vc":
+            continue
+        meta = query.get("meta") if isinstance(query.get("meta"), dict) else {}
+        values = meta.get("type_values")
+        wanted = (values is None or isinstance(values, list) and any(
+            isinstance(group, list) and any(item in OPEN_BADGE_TYPES for item in group)
+            for group in values))
+        if wanted and isinstance(query.get("id"), str) and query["id"]:
+            return query["id"]
+    raise MalformedValueError("The employer asks for a kind of record this wallet does not "
+                              "hold. Only training certificates can be shared.")
+
+
+def vp_token(request: VpRequest, presentation: dict) -> str:
+    return json.dumps({request.query_id: [presentation]}, separators=(",", ":"))
+
+
+def safe_redirect(redirect_uri: object, request: VpRequest) -> str | None:
+    """Follow the verifier's redirect only to its own host (never elsewhere)."""
+    if not isinstance(redirect_uri, str):
+        return None
+    target, origin = urlsplit(redirect_uri), urlsplit(request.response_uri)
+    if target.scheme != origin.scheme or target.netloc != origin.netloc:
+        return None
+    return redirect_uri
+
+
+# --- HTTP -------------------------------------------------------------------------------------
+class PresentationClient:
+    def __init__(self, http) -> None:  # wallet.http.HttpClient
+        self.http = http
+
+    def read(self, text: str) -> VpRequest:
+        params = parse_link(text)
+        if "request_uri" not in params:
+            return validate_request(params)
+        if params.get("request_uri_method", "get") != "get":
+            raise MalformedValueError("This employer's request needs a way of fetching it this "
+                                      "wallet does not support yet")
+        try:
+            request = self.http.get_json(params["request_uri"])
+        except PassportError as error:
+            raise _plain(error, "fetch") from None
+        return validate_request(request, link_client_id=params["client_id"])
+
+    def send(self, request: VpRequest, presentation: dict) -> str | None:
+        try:
+            answer = self.http.post_form(request.response_uri, {
+                "vp_token": vp_token(request, presentation), "state": request.state})
+        except PassportError as error:
+            raise _plain(error, "send") from None
+        return safe_redirect(answer.get("redirect_uri") if isinstance(answer, dict) else None,
+                             request)
+
+
+def _plain(error: PassportError, step: str) -> PassportError:
+    from .http import IssuerHttpError
+
+    if isinstance(error, IssuerHttpError):
+        host = error.detail.split(" ", 1)[0]
+        reason = error.extra.get("error_description")
+        if step == "fetch":
+            text = (f"{host} did not give the request. It may have run out or been answered "
+                    "already: ask the employer for a new QR code.")
+        else:
+            text = f"{host} did not accept your answer"
+            text += f": {reason}" if isinstance(reason, str) and reason else "."
+        return MalformedValueError(text, oauth_error=error.extra.get("error"))
+    return error
+
+
+# --- answering, with the wallet's holder key --------------------------------------------------
+@dataclass(frozen=True)
+class Answered:
+    host: str
+    count: int
+    redirect_uri: str | None
+
+
+def answer_request(service, account_id: str, request: VpRequest,
+                   credential_ids: list[str] | str, *, http=None, actor=None) -> Answered:
+    """Sign the chosen training into one presentation for this request, send it, log it."""
+    from .http import HttpClient
+
+    signed, chosen = service.signed_presentation(
+        account_id, credential_ids, challenge=request.nonce, domain=request.client_id,
+        expires=service.now() + timedelta(minutes=10))
+    http = http or HttpClient(service.config.network, timeout=service.config.http_timeout)
+    redirect_uri = PresentationClient(http).send(request, signed)
+    count = len(chosen)
+    service.record_activity(account_id, "shared",
+                            f"with {request.verifier_host}, who asked for it ({count} training "
+                            f"record{'s' if count != 1 else ''})", actor)
+    return Answered(request.verifier_host, count, redirect_uri)
+
+
+def read_request(service, text: str, *, http=None) -> VpRequest:
+    from .http import HttpClient
+
+    http = http or HttpClient(service.config.network, timeout=service.config.http_timeout)
+    return PresentationClient(http).read(text)
