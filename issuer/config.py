@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from passport_vc.clock import Clock, system_clock
 from passport_vc.errors import ConfigError
 from passport_vc.integrations.network import NetworkSettings
+from passport_vc.integrations.settings import flag, instance_secret, required_master_key
 
 DEFAULT_INSTANCE = Path("passport-data") / "issuer"
 DEFAULT_PUBLIC_URL = "http://localhost:5001"
@@ -82,21 +83,16 @@ class IssuerConfig:
         folder = Path(environ.get("ISSUER_INSTANCE", instance or DEFAULT_INSTANCE))
         url = environ.get("ISSUER_DATABASE_URL") or environ.get("DATABASE_URL") \
             or sqlite_url(folder / "issuer.db")
-        master = environ.get("PASSPORT_MASTER_KEY", "")
-        if not master:
-            raise ConfigError("PASSPORT_MASTER_KEY is not set. Make one with `python -c \"from "
-                              "passport_vc.keys.storage import generate_master_key; "
-                              "print(generate_master_key())\"` and keep it secret: it protects "
-                              "every provider's signing keys.")
-        secret = environ.get("SECRET_KEY") or _instance_secret(folder)
+        master = required_master_key(environ, "every provider's signing keys")
+        secret = environ.get("SECRET_KEY") or instance_secret(folder)
         return cls(database_url=url, secret_key=secret, master_key=master,
                    public_url=environ.get("ISSUER_PUBLIC_URL")
                    or environ.get("PUBLIC_URL", DEFAULT_PUBLIC_URL),
                    did_documents_dir=Path(environ.get("PASSPORT_DID_DOCUMENTS_OUT",
                                                       "did-documents")),
                    network=NetworkSettings.from_env(environ),
-                   conformance=_flag(environ.get("ISSUER_CONFORMANCE", "")),
-                   trust_proxy=_flag(environ.get("TRUST_PROXY", "")),
+                   conformance=flag(environ.get("ISSUER_CONFORMANCE", "")),
+                   trust_proxy=flag(environ.get("TRUST_PROXY", "")),
                    api_rate_limit=_count(environ, "ISSUER_API_RATE_LIMIT", 600),
                    oid4vci_rate_limit=_count(environ, "ISSUER_OID4VCI_RATE_LIMIT", 120),
                    rate_limit_window=timedelta(seconds=_count(
@@ -114,10 +110,6 @@ class IssuerConfig:
         return replace(config, **changes) if changes else config
 
 
-def _flag(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
-
-
 def _count(environ, name: str, default: int, *, low: int = 0) -> int:
     value = environ.get(name, "").strip()
     if not value:
@@ -130,14 +122,3 @@ def _count(environ, name: str, default: int, *, low: int = 0) -> int:
         raise ConfigError(f"{name} must be a whole number of {low} or more, not {value!r}")
     return number
 
-
-def _instance_secret(folder: Path) -> str:
-    """A session-signing secret kept in the instance folder, made once (local use only)."""
-    path = folder / "secret_key"
-    if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
-    folder.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_hex(32)
-    path.write_text(value, encoding="utf-8")
-    path.chmod(0o600)
-    return value

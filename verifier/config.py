@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 from passport_vc.clock import Clock, system_clock
 from passport_vc.integrations.network import NetworkSettings
+from passport_vc.integrations.settings import flag, instance_secret
 from passport_vc.integrations.sql import sqlite_url
 
 DEFAULT_INSTANCE = Path("passport-data") / "verifier"
@@ -48,14 +48,14 @@ class VerifierConfig:
         wallets = environ.get("VERIFIER_WALLET_HOSTS", environ.get("PASSPORT_WALLET_HOSTS", ""))
         return cls(
             database_url=database,
-            secret_key=environ.get("SECRET_KEY") or _instance_secret(instance),
+            secret_key=environ.get("SECRET_KEY") or instance_secret(instance),
             public_url=environ.get("PUBLIC_URL", cls.public_url).rstrip("/"),
             instance_dir=instance,
             trust_list_path=Path(trust) if trust else None,
             wallet_hosts=_hosts(wallets),
             bundle_path=Path(bundle) if bundle else None,
             network=NetworkSettings.from_env(environ),
-            trust_proxy=environ.get("TRUST_PROXY", "") in ("1", "true", "yes"),
+            trust_proxy=flag(environ.get("TRUST_PROXY")),
         )
 
     @classmethod
@@ -65,14 +65,3 @@ class VerifierConfig:
         values.update(changes)
         return cls(database_url=database_url, **values)
 
-
-def _instance_secret(instance: Path) -> str:
-    """A per-installation secret kept in the instance folder (never in git)."""
-    path = instance / "secret_key"
-    if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
-    instance.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.write_text(key, encoding="utf-8")
-    path.chmod(0o600)
-    return key

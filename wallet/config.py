@@ -15,8 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from passport_vc.clock import Clock, system_clock
-from passport_vc.errors import ConfigError
 from passport_vc.integrations.network import NetworkSettings
+from passport_vc.integrations.settings import flag, instance_secret, required_master_key
 
 DEFAULT_INSTANCE = Path("passport-data") / "wallet"
 
@@ -53,38 +53,23 @@ class WalletConfig:
         folder = Path(environ.get("WALLET_INSTANCE", instance or DEFAULT_INSTANCE))
         url = environ.get("WALLET_DATABASE_URL") or environ.get("DATABASE_URL") \
             or sqlite_url(folder / "wallet.db")
-        master = environ.get("PASSPORT_MASTER_KEY", "")
-        if not master:
-            raise ConfigError("PASSPORT_MASTER_KEY is not set. Make one with "
-                              "`passport keys master-key` (or any 32 random bytes, base64url) "
-                              "and keep it secret: it protects every worker's key.")
-        secret = environ.get("SECRET_KEY") or _instance_secret(folder)
+        master = required_master_key(environ, "every worker's key")
+        secret = environ.get("SECRET_KEY") or instance_secret(folder)
         return cls(database_url=url, secret_key=secret, master_key=master,
                    public_url=environ.get("WALLET_PUBLIC_URL")
                    or environ.get("PUBLIC_URL", "http://localhost:5002"),
                    network=NetworkSettings.from_env(environ),
-                   trust_proxy=environ.get("TRUST_PROXY", "") in ("1", "true", "yes"))
+                   trust_proxy=flag(environ.get("TRUST_PROXY")))
 
     @classmethod
     def for_tests(cls, database_url: str, *, clock: Clock = system_clock,
                   public_url: str = "http://localhost:5002",
                   network: NetworkSettings | None = None, **changes) -> WalletConfig:
-        import base64
+        from passport_vc.keys.storage import generate_master_key
 
-        master = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+        master = generate_master_key()
         config = cls(database_url=database_url, secret_key=secrets.token_hex(16),
                      master_key=master, public_url=public_url,
                      network=network or NetworkSettings(), clock=clock, testing=True)
         return replace(config, **changes) if changes else config
 
-
-def _instance_secret(folder: Path) -> str:
-    """A session-signing secret kept in the instance folder, made once (local use only)."""
-    path = folder / "secret_key"
-    if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
-    folder.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_hex(32)
-    path.write_text(value, encoding="utf-8")
-    path.chmod(0o600)
-    return value

@@ -59,7 +59,21 @@ def register(subparsers) -> None:
     show.add_argument("--passphrase-file", type=Path, metavar="FILE",
                       help="read the passphrase from this file (first line)")
     show.set_defaults(func=run_show)
+
+    master = commands.add_parser(
+        "master-key", help="print a new random master key for PASSPORT_MASTER_KEY",
+        description="Print a new random master key (32 bytes, base64url). The issuer and wallet "
+                    "seal every private key under it: keep it in a secrets manager, never in "
+                    "git.")
+    master.set_defaults(func=run_master_key)
     parser.set_defaults(func=lambda args: _help(parser))
+
+
+def run_master_key(_args: argparse.Namespace) -> int:
+    from ..keys.storage import generate_master_key
+
+    print(generate_master_key())
+    return 0
 
 
 def _help(parser: argparse.ArgumentParser) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..clock import Clock, system_clock
+from .settings import flag
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class NetworkSettings:
                           if h.strip())
         folder = environ.get("PASSPORT_DID_DOCUMENTS")
         return cls(hosts, Path(folder) if folder else did_documents_dir,
-                   environ.get("PASSPORT_OFFLINE", "") in ("1", "true", "yes"))
+                   flag(environ.get("PASSPORT_OFFLINE")))
 
 
 @dataclass

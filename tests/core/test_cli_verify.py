@@ -113,4 +113,5 @@ def test_configuration_errors_are_a_sentence_not_a_traceback(capsys, monkeypatch
     monkeypatch.chdir(tmp_path)
     assert main(["wallet", "init"]) == 1
     err = capsys.readouterr().err
-    assert "PASSPORT_MASTER_KEY" in err and "Traceback" not in err
+    assert "PASSPORT_MASTER_KEY" in err and "passport keys master-key" in err
+    assert "Traceback" not in err

@@ -278,3 +278,14 @@ def test_keys_show(tmp_path, passphrase_file, capsys):
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{\"hello\": 1}")
     assert main(["keys", "show", str(garbage)]) == 1
+
+
+def test_master_key_command_prints_a_usable_key(capsys):
+    from passport_vc.cli import main
+    from passport_vc.keys.storage import parse_master_key
+
+    assert main(["keys", "master-key"]) == 0
+    first = capsys.readouterr().out.strip()
+    assert len(parse_master_key(first)) == 32
+    assert main(["keys", "master-key"]) == 0
+    assert capsys.readouterr().out.strip() != first
