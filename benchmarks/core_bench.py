@@ -24,6 +24,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from readme_section import write_section  # benchmarks/, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -171,18 +173,6 @@ def report(figures: dict) -> str:
     ])
 
 
-def write_section(text: str) -> None:
-    readme = ROOT / "benchmarks" / "README.md"
-    current = readme.read_text() if readme.exists() else "# Benchmarks\n\n"
-    start = current.find("## Core: sign and verify")
-    if start == -1:
-        current = current.rstrip("\n") + "\n\n" + text
-    else:
-        end = current.find("\n## ", start + 5)
-        current = current[:start] + text + (current[end + 1:] if end != -1 else "")
-    readme.write_text(current)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -192,7 +182,7 @@ def main() -> None:
     text = report(run(args.rounds, args.count))
     print(text)
     if args.write:
-        write_section(text)
+        write_section("## Core: sign and verify", text)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from readme_section import write_section  # benchmarks/, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -210,18 +212,6 @@ def report(runs: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    readme = ROOT / "benchmarks" / "README.md"
-    current = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n\n"
-    start = current.find(SECTION)
-    if start == -1:
-        current = current.rstrip("\n") + "\n\n" + text
-    else:
-        end = current.find("\n## ", start + len(SECTION))
-        current = current[:start] + text + (current[end + 1:] if end != -1 else "")
-    readme.write_text(current, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
@@ -236,7 +226,7 @@ def main() -> None:
     text = report(runs)
     print(text)
     if args.write:
-        write_section(text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":

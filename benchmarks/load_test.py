@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
+from readme_section import write_section  # benchmarks/, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -111,18 +112,6 @@ def report(rows: list[dict], args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    readme = ROOT / "benchmarks" / "README.md"
-    current = readme.read_text()
-    start = current.find("## Load: verify and wallet record")
-    if start == -1:
-        current = current.rstrip("\n") + "\n\n" + text
-    else:
-        end = current.find("\n## ", start + 5)
-        current = current[:start] + text + (current[end + 1:] if end != -1 else "")
-    readme.write_text(current)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=24)
@@ -145,7 +134,7 @@ def main() -> None:
     text = report(rows, args)
     print(text)
     if args.write:
-        write_section(text)
+        write_section("## Load: verify and wallet record", text)
 
 
 if __name__ == "__main__":
