@@ -30,7 +30,9 @@ def create_app(config: IssuerConfig | None = None) -> Flask:
         SESSION_COOKIE_NAME="issuer_session",
         SESSION_COOKIE_SECURE=config.public_base.startswith("https://"),
         MAX_CONTENT_LENGTH=4 * 1024 * 1024)
-    init_app(app, service_name=SERVICE_NAME, service_url="/")
+    init_app(app, service_name=SERVICE_NAME, service_url="/",
+             json_paths=("/token", "/credential", "/nonce", "/status/"),
+             oauth_paths=frozenset({"/token", "/credential", "/nonce"}))
     serve_openapi(app, __name__)
     database = Database(config.database_url, metadata)
     database.upgrade("issuer")

@@ -39,7 +39,8 @@ FRONTEND_DIR = PROJECT_ROOT / "node_modules"
 GOVUK_DIST = FRONTEND_DIR / "govuk-frontend" / "dist" / "govuk"
 ZXING_DIR = FRONTEND_DIR / "zxing-wasm" / "dist"
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
-OAUTH_ENDPOINTS = frozenset({"/token", "/credential", "/nonce"})
+# Paths whose callers are programs in every service; a service adds its own in init_app.
+JSON_PATHS = ("/api/", "/credentials/", "/presentations/", "/1.0/", "/.well-known/")
 
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
        "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
@@ -49,9 +50,7 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'sel
 
 def wants_json() -> bool:
     """API callers get problem+json: JSON bodies, /api/ and VC API paths, or an Accept header."""
-    if request.is_json or request.path.startswith(("/api/", "/credentials/", "/presentations/",
-                                                   "/1.0/", "/token", "/credential", "/nonce",
-                                                   "/.well-known/", "/status/")):
+    if request.is_json or request.path.startswith(current_app.config["PASSPORT_JSON_PATHS"]):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json",
                                                 "application/problem+json"])
@@ -163,8 +162,15 @@ class _NotFound(HTTPException):
 
 
 def init_app(app: Flask, *, service_name: str, service_url: str = "/",
-             navigation: list[tuple[str, str]] | None = None) -> None:
-    """Everything the three services share. Call once from ``create_app``."""
+             navigation: list[tuple[str, str]] | None = None,
+             json_paths: tuple[str, ...] = (), oauth_paths: frozenset[str] = frozenset()
+             ) -> None:
+    """Everything the three services share. Call once from ``create_app``.
+
+    ``json_paths``: more path prefixes whose errors are problem+json; ``oauth_paths``: exact
+    paths of OAuth endpoints, whose callers expect RFC 6749 error objects instead."""
+    app.config["PASSPORT_JSON_PATHS"] = JSON_PATHS + tuple(json_paths)
+    app.config["PASSPORT_OAUTH_PATHS"] = frozenset(oauth_paths)
     app.config.setdefault("MAX_CONTENT_LENGTH", MAX_REQUEST_BYTES)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
@@ -206,7 +212,7 @@ def init_app(app: Flask, *, service_name: str, service_url: str = "/",
             from ..errors import ParsingError
 
             detail = "The request contains a NUL character, which is never valid here"
-            if request.path in OAUTH_ENDPOINTS:  # OAuth clients expect RFC 6749 §5.2 errors
+            if request.path in app.config["PASSPORT_OAUTH_PATHS"]:  # RFC 6749 §5.2 errors
                 response = jsonify({"error": "invalid_request", "error_description": detail})
                 response.status_code = 400
                 response.headers["Cache-Control"] = "no-store"
