@@ -9,12 +9,12 @@ ISSUER_PASSWORD or a prompt, never from the command line (it would land in shell
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 import time
 from pathlib import Path
 
+from passport_vc.commands.secret_input import read_secret
 from passport_vc.errors import PassportError
 
 
@@ -130,18 +130,10 @@ def _add_provider(args, service) -> int:
     return 0
 
 
-def _password() -> str:
-    given = os.environ.get("ISSUER_PASSWORD")
-    if given:
-        return given
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Password again: ") != first:
-        raise PassportError("The two passwords are different")
-    return first
-
 
 def _add_user(args, service) -> int:
-    user = service.create_user(args.provider, args.email, _password(), args.role)
+    password = read_secret(variable="ISSUER_PASSWORD", prompt="Password: ", confirm=True)
+    user = service.create_user(args.provider, args.email, password, args.role)
     print(f"Added {user.email} ({user.role}) to {args.provider}")
     return 0
 

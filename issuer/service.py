@@ -30,7 +30,7 @@ from passport_vc.errors import (
     PassportError,
 )
 from passport_vc.integrations.sql import Database
-from passport_vc.issue import IssuerKey, issue_credential, issue_credential_jwt
+from passport_vc.issue import IssuerKey, issue_credential
 from passport_vc.jsonld import default_canonicalizer
 from passport_vc.keys import PrivateKey
 from passport_vc.keys.storage import open_private_key, seal_private_key
@@ -588,14 +588,7 @@ class IssuerService(DeliveryMixin, ImportMixin, AccessMixin, ConformanceMixin):
         holder_did = clean_did(holder_did)
         if fmt == "ldp_vc" and holder_did is None:
             return record.document
-        unsigned = _bound(record.document, holder_did)
-        owner = self.provider_by_id(record.provider_id)
-        with self.db.reading() as session:
-            key = self._issuer_key(session, owner)
-        if fmt == "jwt_vc_json":
-            return issue_credential_jwt(unsigned, key, clock=self.clock)
-        return issue_credential(unsigned, key, created=self.clock(),
-                                canonicalizer=self.canonicalizer)
+        return self._bound_credential(record, holder_did, fmt)
 
     # --- revocation and suspension ----------------------------------------------------------
     def revoke(self, record_id: str, reason: str, *, provider: str | int | None = None,

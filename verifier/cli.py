@@ -4,11 +4,10 @@ add employer users."""
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from pathlib import Path
 
+from passport_vc.commands.secret_input import read_secret
 from passport_vc.errors import PassportError
 
 
@@ -120,15 +119,6 @@ def run_recheck(args: argparse.Namespace) -> int:
     return 0
 
 
-def _password() -> str:
-    password = os.environ.get("VERIFIER_PASSWORD")
-    if password:
-        return password
-    first = getpass.getpass("Password for the new user: ")
-    if getpass.getpass("Type it again: ") != first:
-        raise PassportError("The two passwords are different")
-    return first
-
 
 def run_add_user(args: argparse.Namespace) -> int:
     from . import build_state
@@ -137,7 +127,9 @@ def run_add_user(args: argparse.Namespace) -> int:
     try:
         state = build_state(_config())
         user = add_user(state.db, organisation=args.organisation, email=args.email,
-                        name=args.name, role=args.role, password=_password(),
+                        name=args.name, role=args.role, password=read_secret(
+                            variable="VERIFIER_PASSWORD", prompt="Password for the new user: ",
+                            confirm=True),
                         clock=state.service.clock)
     except PassportError as error:
         print(f"The user was not added: {error.detail}", file=sys.stderr)

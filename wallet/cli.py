@@ -6,11 +6,11 @@ passphrases come from a file (``--password-file``), an environment variable, or 
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from pathlib import Path
 
+from passport_vc.commands.secret_input import read_secret
 from passport_vc.errors import PassportError
 
 
@@ -62,18 +62,6 @@ def register(subparsers) -> None:
     rekey.set_defaults(func=run_rotate_master_key)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
 
-
-def _secret(file: Path | None, variable: str, prompt: str, *, twice: bool = False) -> str:
-    if file is not None:
-        return file.read_text(encoding="utf-8").rstrip("\r\n")
-    if os.environ.get(variable):
-        return os.environ[variable]
-    if not sys.stdin.isatty():
-        raise PassportError(f"Give the secret with a file option or {variable}")
-    value = getpass.getpass(prompt)
-    if twice and getpass.getpass("Again: ") != value:
-        raise PassportError("The two entries are not the same")
-    return value
 
 
 def _service(args):
@@ -127,8 +115,8 @@ def run_init(args) -> int:
 def run_add_account(args) -> int:
     def go(args):
         service = _service(args)
-        password = _secret(args.password_file, "WALLET_ACCOUNT_PASSWORD", "Password: ",
-                           twice=True)
+        password = read_secret(file=args.password_file, variable="WALLET_ACCOUNT_PASSWORD",
+                               prompt="Password: ", confirm=True)
         account = service.create_account(args.login, password, args.name)
         print(f"Account {account.login} made. Wallet key: {account.did}")
         print("Recovery codes (give these to the worker, they are not shown again):")
@@ -140,8 +128,8 @@ def run_add_account(args) -> int:
 def run_backup(args) -> int:
     def go(args):
         service = _service(args)
-        passphrase = _secret(args.passphrase_file, "PASSPORT_BACKUP_PASSPHRASE",
-                             "Backup passphrase: ", twice=True)
+        passphrase = read_secret(file=args.passphrase_file, variable="PASSPORT_BACKUP_PASSPHRASE",
+                                 prompt="Backup passphrase: ", confirm=True, what="passphrase")
         data = service.backup(_account_id(service, args.login), passphrase)
         args.out.write_bytes(data)
         args.out.chmod(0o600)
@@ -152,8 +140,8 @@ def run_backup(args) -> int:
 def run_restore(args) -> int:
     def go(args):
         service = _service(args)
-        passphrase = _secret(args.passphrase_file, "PASSPORT_BACKUP_PASSPHRASE",
-                             "Backup passphrase: ")
+        passphrase = read_secret(file=args.passphrase_file, variable="PASSPORT_BACKUP_PASSPHRASE",
+                                 prompt="Backup passphrase: ", what="passphrase")
         if not args.file.is_file():
             raise PassportError(f"There is no file called {args.file}")
         count = service.restore(_account_id(service, args.login), args.file.read_bytes(),

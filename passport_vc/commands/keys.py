@@ -9,7 +9,6 @@ credentials signed with them still verify, and key names (fragments) are never r
 from __future__ import annotations
 
 import argparse
-import getpass
 import hashlib
 import json
 import os
@@ -19,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import ConfigError, PassportError
+from .secret_input import read_secret
 
 PASSPHRASE_ENV = "PASSPORT_KEY_PASSPHRASE"  # noqa: S105 - the variable name, not a secret
 MIN_PASSPHRASE = 8
@@ -83,24 +83,11 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 # --- passphrases -----------------------------------------------------------------------------
 def _passphrase(args: argparse.Namespace, *, confirm: bool) -> bytes:
-    if args.passphrase_file:
-        if not args.passphrase_file.is_file():
-            raise ConfigError(f"There is no passphrase file at {args.passphrase_file}")
-        text = args.passphrase_file.read_text(encoding="utf-8").splitlines()
-        value = text[0] if text else ""
-    elif os.environ.get(PASSPHRASE_ENV):
-        value = os.environ[PASSPHRASE_ENV]
-    else:
-        if not sys.stdin.isatty():
-            raise ConfigError(f"A passphrase is needed: set {PASSPHRASE_ENV}, use "
-                              "--passphrase-file, or run this in a terminal")
-        value = getpass.getpass("Passphrase for the private key: ")
-        if confirm and getpass.getpass("Type it again: ") != value:
-            raise ConfigError("The two passphrases were different; nothing was saved")
+    value = read_secret(file=args.passphrase_file, variable=PASSPHRASE_ENV,
+                        prompt="Passphrase for the private key: ", confirm=confirm,
+                        what="passphrase")
     if confirm and len(value) < MIN_PASSPHRASE:
         raise ConfigError(f"The passphrase must be at least {MIN_PASSPHRASE} characters")
-    if not value:
-        raise ConfigError("The passphrase is empty")
     return value.encode("utf-8")
 
 

@@ -40,23 +40,13 @@ def reseal_all(database: Database, table: Table, *, sealed_column: str, context_
 
 
 def new_master_key(file, environ) -> bytes:
-    """The new master key, from a file or ``PASSPORT_NEW_MASTER_KEY`` (never the command line,
-    which would keep it in shell history)."""
-    from ..errors import ConfigError
+    """The new master key, from a file or ``PASSPORT_NEW_MASTER_KEY`` (or typed)."""
+    from ..commands.secret_input import read_secret
     from ..keys.storage import parse_master_key
 
-    if file is not None:
-        try:
-            text = file.read_text(encoding="utf-8")
-        except OSError as error:
-            raise ConfigError(f"The new master key file could not be read "
-                              f"({error.strerror})") from None
-    else:
-        text = environ.get("PASSPORT_NEW_MASTER_KEY", "")
-    if not text.strip():
-        raise ConfigError("Give the new master key with --new-key-file FILE or "
-                          "PASSPORT_NEW_MASTER_KEY")
-    return parse_master_key(text.strip())
+    return parse_master_key(read_secret(file=file, variable="PASSPORT_NEW_MASTER_KEY",
+                                        prompt="New master key: ", what="new master key",
+                                        environ=environ).strip())
 
 
 def report(moved: int, what: str) -> str:
