@@ -74,7 +74,7 @@ class DemoScene:
         from ..integrations.network import NetworkSettings
         from ..integrations.sql import sqlite_url
 
-        hosts = frozenset(f"localhost:{port}" for port in self.ports.values())
+        hosts = frozenset(self._http_hosts().split(","))
         network = NetworkSettings(http_hosts=hosts)
         master = self._master_key()
         return {
@@ -244,5 +244,9 @@ Try this:
   3. In the issuer, revoke a credential, then check it again with the verifier.
   4. Accept a new credential in the wallet (Add → paste this offer link):
      {details['pending_offer']}
-  Command line:  .venv/bin/passport verify FILE   (a downloaded credential, JSON or JWT)
+  5. Check a credential file from the command line (download one from the wallet first):
+     PASSPORT_HTTP_HOSTS={self._http_hosts()} .venv/bin/passport verify FILE
 """
+
+    def _http_hosts(self) -> str:
+        return ",".join(f"localhost:{port}" for port in self.ports.values())

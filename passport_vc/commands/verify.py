@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -64,7 +65,8 @@ def _static_documents(pairs: list[str]) -> dict:
 
 def build_verifier(args: argparse.Namespace):
     from ..did import default_resolver
-    from ..fetch import CachingFetcher, ChainFetcher, HttpFetcher, StaticFetcher
+    from ..fetch import ChainFetcher, StaticFetcher
+    from ..integrations.network import Network, NetworkSettings
     from ..verify import Verifier
 
     clock = fixed_clock(args.now) if args.now else system_clock
@@ -74,12 +76,14 @@ def build_verifier(args: argparse.Namespace):
 
         bundle = load_bundle(args.offline, clock=clock, extra_documents=static)
         return bundle.verifier(), bundle
+    # HTTPS only, no private addresses — except hosts named in PASSPORT_HTTP_HOSTS (the demo).
+    settings = NetworkSettings.from_env(os.environ)
     fetchers = [StaticFetcher(static)] if static else []
     if not args.no_network:
-        fetchers.append(CachingFetcher(HttpFetcher(clock=clock), clock=clock))
+        fetchers.append(Network(settings, clock).fetcher)
     fetcher = ChainFetcher(*fetchers) if fetchers else StaticFetcher({})
     resolver = default_resolver(fetcher=fetcher, did_documents_dir=args.did_documents,
-                                clock=clock)
+                                clock=clock, http_hosts=settings.http_hosts)
     from schemas import schema_store
 
     return Verifier(resolver=resolver, fetch=fetcher, clock=clock, schemas=schema_store()), None

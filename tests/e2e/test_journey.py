@@ -198,3 +198,21 @@ def test_the_seeded_wallet_shows_every_state(scene):
     assert states["Moving and handling of people"] == "due-soon"
     assert states["Fire safety"] == "expired"
     assert list(states.values()).count("valid") >= 6
+
+
+def test_cli_verifies_a_demo_credential_over_http_only_when_told_to(scene, tmp_path, monkeypatch,
+                                                                    capsys):
+    """`passport verify` fetches did:web documents and status lists from the running issuer;
+    plain http to localhost only for the hosts named in PASSPORT_HTTP_HOSTS (as the demo says)."""
+    scene, _details, _clock = scene
+    issuer = scene.service("issuer")
+    record = issuer.search("northfield", course="safeguarding-adults")[0]  # in date, active
+    (tmp_path / "cred.json").write_text(json.dumps(issuer.credential_document(record.id)))
+    monkeypatch.delenv("PASSPORT_HTTP_HOSTS", raising=False)
+    assert passport(["verify", str(tmp_path / "cred.json")]) == 1
+    assert "private or local network address" in capsys.readouterr().out
+    monkeypatch.setenv("PASSPORT_HTTP_HOSTS", scene._http_hosts())
+    code = passport(["verify", str(tmp_path / "cred.json")])
+    out = capsys.readouterr().out
+    assert "[   PASS] Signature" in out and "[   PASS] Issuer's key" in out
+    assert code == 0 and out.strip().endswith("VERIFIED")
