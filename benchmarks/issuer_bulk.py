@@ -89,7 +89,7 @@ def fresh_database(base_url: str | None, folder: Path, round_no: int):
         return
     from sqlalchemy import create_engine, text
 
-    from passport_vc.integrations.sql import normalise_url
+    from passport_web.sql import normalise_url
 
     url = normalise_url(base_url)
     schema = "bench_" + secrets.token_hex(6)
@@ -111,19 +111,19 @@ def one_round(url: str, folder: Path, data: bytes, count: int) -> dict:
     from issuer.config import IssuerConfig
     from issuer.service import IssuerService
     from issuer.storage import metadata, records, status_indexes
-    from passport_vc.integrations.sql import Database
+    from passport_web.sql import Database
 
     config = IssuerConfig.for_tests(url, folder, clock=fixed_clock(NOW), testing=False)
     database = Database(url, metadata)
     database.create_all()
     service = IssuerService(database, config)
     try:
-        service.create_provider("Bench Care Training", "bench")
+        service.providers.create_provider("Bench Care Training", "bench")
         start = time.perf_counter()
-        first = service.import_csv("bench", data, filename="completions.csv")
+        first = service.imports.import_csv("bench", data, filename="completions.csv")
         first_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        again = service.import_csv("bench", data, filename="completions.csv")
+        again = service.imports.import_csv("bench", data, filename="completions.csv")
         again_seconds = time.perf_counter() - start
         with database.reading() as session:
             stored = session.execute(select(func.count()).select_from(records)).scalar()

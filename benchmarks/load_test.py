@@ -33,14 +33,14 @@ PORTS = {"issuer": 27101, "wallet": 27102, "verifier": 27103}
 def seed(data: Path) -> dict:
     """Build the demo scene in-process, then stop its development servers."""
     sys.path.insert(0, str(ROOT))
-    from passport_vc.commands.demo_scene import WORKER, DemoScene
+    from passport_cli.demo_scene import WORKER, DemoScene
 
     scene = DemoScene(data, PORTS)
     servers = scene.start_servers()
     try:
         details = scene.seed(progress=lambda text: print("  seed:", text, file=sys.stderr))
         issuer = scene.service("issuer")
-        documents = [record.document for record in issuer.search("northfield")][:20]
+        documents = [record.document for record in issuer.register.search("northfield")][:20]
     finally:
         for server in servers:
             server.stop()

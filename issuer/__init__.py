@@ -13,9 +13,9 @@ SERVICE_NAME = "Issue training records"
 
 
 def create_app(config: IssuerConfig | None = None) -> Flask:
-    from passport_vc.integrations.flask import add_health_check, csrf, init_app
-    from passport_vc.integrations.openapi import serve_openapi
-    from passport_vc.integrations.sql import Database
+    from passport_web.flask import add_health_check, csrf, init_app
+    from passport_web.openapi import serve_openapi
+    from passport_web.sql import Database
 
     from .auth import load_user
     from .routes import api, pages, public
@@ -38,7 +38,7 @@ def create_app(config: IssuerConfig | None = None) -> Flask:
     database.upgrade("issuer")
     service = IssuerService(database, config)
     if config.conformance:
-        service.ensure_conformance_issuers()
+        service.conformance.ensure_conformance_issuers()
     app.extensions["issuer"] = service
     app.extensions["issuer_config"] = config
 

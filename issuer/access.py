@@ -9,16 +9,20 @@ import secrets
 
 from sqlalchemy import insert, select, update
 
+from passport_vc.clock import Clock
 from passport_vc.errors import AuthError, ConflictError, MalformedValueError, NotFoundError
-from passport_vc.integrations.passwords import (
+from passport_web.passwords import (
     check_password,
     hash_password,
     locked_until,
     needs_rehash,
     password_problem,
 )
+from passport_web.sql import Database
 
+from .cleaning import clean_email, clean_text
 from .models import ROLES, ApiToken, Provider, User
+from .providers import ProviderService
 from .storage import api_tokens, aware, digest, providers, users
 
 TOKEN_PREFIX = "spi_"  # noqa: S105 - a visible prefix, not a secret
@@ -28,14 +32,15 @@ class TooManyAttemptsError(AuthError):
     title, status = "Too many attempts", 429
 
 
-class AccessMixin:
-    """Mixed into IssuerService (uses self.db, self.clock, self.provider)."""
+class AccessService:
+    """Provider staff accounts and API tokens."""
+
+    def __init__(self, db: Database, clock: Clock, providers: ProviderService) -> None:
+        self.db, self.clock, self.providers = db, clock, providers
 
     # --- staff accounts -----------------------------------------------------------------------
     def create_user(self, slug: str, email: str, password: str, role: str = "admin") -> User:
-        from .service import clean_email
-
-        provider = self.provider(slug)
+        provider = self.providers.provider(slug)
         address = clean_email(email)
         if address is None:
             raise MalformedValueError("Enter an email address", path="email")
@@ -87,7 +92,7 @@ class AccessMixin:
         return User.from_row(row)
 
     def users_of(self, slug: str) -> list[User]:
-        provider = self.provider(slug)
+        provider = self.providers.provider(slug)
         with self.db.reading() as session:
             rows = session.execute(select(users).where(users.c.provider_id == provider.id)
                                    .order_by(users.c.email)).all()
@@ -97,9 +102,7 @@ class AccessMixin:
     def create_api_token(self, slug: str, name: str, *,
                          actor: str | None = None) -> tuple[ApiToken, str]:
         """A new token; the secret is returned once and only its hash is kept."""
-        from .service import clean_text
-
-        provider = self.provider(slug)
+        provider = self.providers.provider(slug)
         label = clean_text(name, "token name", required=True, limit=120)
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         now = self.clock()
@@ -110,14 +113,14 @@ class AccessMixin:
         return ApiToken(token_id, label, secret[:10], now, None, None), secret
 
     def api_tokens_of(self, slug: str) -> list[ApiToken]:
-        provider = self.provider(slug)
+        provider = self.providers.provider(slug)
         with self.db.reading() as session:
             rows = session.execute(select(api_tokens).where(
                 api_tokens.c.provider_id == provider.id).order_by(api_tokens.c.id)).all()
         return [ApiToken.from_row(row) for row in rows]
 
     def revoke_api_token(self, slug: str, token_id: int) -> None:
-        provider = self.provider(slug)
+        provider = self.providers.provider(slug)
         with self.db.transaction() as session:
             changed = session.execute(update(api_tokens).where(
                 api_tokens.c.id == token_id, api_tokens.c.provider_id == provider.id,

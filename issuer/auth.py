@@ -2,7 +2,7 @@
 
 Pages need a signed-in account with role admin or staff; everything is scoped to the account's
 provider (``g.provider``), so another provider's records are simply not found (404).
-Sign-in attempts are slowed per account (passport_vc.integrations.passwords) and per client
+Sign-in attempts are slowed per account (passport_web.passwords) and per client
 address (a small in-memory window; enough for one process, a proxy should add its own).
 """
 
@@ -52,8 +52,8 @@ def load_user() -> None:
     if not user_id:
         return
     try:
-        user = service().user(int(user_id))
-        provider = service().provider_by_id(user.provider_id)
+        user = service().access.user(int(user_id))
+        provider = service().providers.provider_by_id(user.provider_id)
     except (PassportError, ValueError, TypeError):
         session.clear()
         return
@@ -90,4 +90,4 @@ def api_provider():
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("Send your API token: Authorization: Bearer spi_…")
-    return service().provider_for_token(token.strip())
+    return service().access.provider_for_token(token.strip())

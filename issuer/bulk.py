@@ -21,9 +21,15 @@ from typing import IO
 
 from sqlalchemy import insert, select, update
 
-from passport_vc.errors import MalformedValueError, PassportError, TooLargeError
+from passport_vc.clock import Clock
+from passport_vc.errors import MalformedValueError, NotFoundError, PassportError, TooLargeError
+from passport_web.sql import Database
 
+from .catalogue import CatalogueService
+from .events import record_event
+from .issuance import IssuanceService, IssuingContext
 from .models import ImportReport, RowError
+from .providers import ProviderService
 from .storage import import_batches, import_rows, records
 
 MAX_IMPORT_BYTES = 32 * 1024 * 1024
@@ -134,19 +140,23 @@ def _safe_cell(value: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-class ImportMixin:
-    """Mixed into IssuerService."""
+class ImportService:
+    """CSV files of completions: checked row by row, issued all together or not at all,
+    and safe to upload again (rows already issued are skipped)."""
+
+    def __init__(self, db: Database, clock: Clock, *, providers: ProviderService,
+                 catalogue: CatalogueService, issuance: IssuanceService) -> None:
+        self.db, self.clock, self.providers = db, clock, providers
+        self.catalogue, self.issuance = catalogue, issuance
 
     def import_csv(self, slug: str, stream, progress: Progress | None = None, *,
                    filename: str = "import.csv", actor: str | None = None) -> ImportReport:
-        from .service import _IssuingContext
-
-        provider = self.provider(slug)
+        provider = self.providers.provider(slug)
         if provider.did_method != "web":
             raise PassportError("The conformance issuer cannot import files")
         text = read_text(stream)
         _header, rows = parse_rows(text)
-        catalogue = self.courses(slug)
+        catalogue = self.catalogue.courses(slug)
         titles = {course.title.lower(): key for key, course in catalogue.items()}
         errors: list[RowError] = []
         valid: list[tuple[int, dict, dict, str]] = []
@@ -160,7 +170,7 @@ class ImportMixin:
                 if course_key is None:
                     raise MalformedValueError(f"The course {course_text[:80]!r} is not in the "
                                               "catalogue (use its key or exact title)")
-                details = self._clean_details(
+                details = self.issuance.clean_details(
                     course_key, subject_name=raw.get("name"), completed=raw.get("completed"),
                     subject_email=raw.get("email"), holder_did=raw.get("holder_did"),
                     assessment_method=raw.get("assessment_method"),
@@ -172,15 +182,15 @@ class ImportMixin:
             valid.append((line, raw, details, row_key(slug, details)))
         return self._issue_rows(provider, valid, errors, len(rows), progress, filename, actor,
                                 hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                                _IssuingContext, catalogue)
+                                catalogue)
 
     def _issue_rows(self, provider, valid, errors, total, progress, filename, actor, file_hash,
-                    context_class, catalogue) -> ImportReport:
+                    catalogue) -> ImportReport:
         now = self.clock()
         issued_ids: list[str] = []
         skipped = 0
         with self.db.transaction() as session:
-            context = context_class(self, session, provider)
+            context = IssuingContext(self.issuance, session, provider)
             existing = self._existing_keys(session, provider.id, [item[3] for item in valid])
             batch_id = session.execute(insert(import_batches).values(
                 provider_id=provider.id, filename=(filename or "import.csv")[:255],
@@ -196,7 +206,7 @@ class ImportMixin:
                                     "outcome": "skipped", "message": "Already issued",
                                     "record_id": existing[key], "raw": None})
                 else:
-                    values = self._sign_record(context, catalogue[details["course_key"]],
+                    values = self.issuance.sign_record(context, catalogue[details["course_key"]],
                                                details, actor=actor, batch_id=batch_id,
                                                import_key=key)
                     existing[key] = values["id"]
@@ -222,7 +232,7 @@ class ImportMixin:
                 session.execute(insert(import_rows), row_log[start:start + INSERT_CHUNK])
             session.execute(update(import_batches).where(import_batches.c.id == batch_id).values(
                 issued=len(issued_ids), skipped=skipped, failed=len(errors)))
-            self._event(session, provider.id, None, "import",
+            record_event(session, provider.id, None, "import",
                         f"{filename}: {len(issued_ids)} issued, {skipped} already issued, "
                         f"{len(errors)} with problems", actor, now)
         return ImportReport(batch_id, total, len(issued_ids), skipped,
@@ -241,7 +251,7 @@ class ImportMixin:
         return found
 
     def imports(self, slug: str, limit: int = 50) -> list[dict]:
-        provider = self.provider(slug)
+        provider = self.providers.provider(slug)
         with self.db.reading() as session:
             rows = session.execute(select(import_batches).where(
                 import_batches.c.provider_id == provider.id)
@@ -249,14 +259,12 @@ class ImportMixin:
         return [dict(row._mapping) for row in rows]
 
     def import_errors(self, slug: str, batch_id: int) -> list[RowError]:
-        provider = self.provider(slug)
+        provider = self.providers.provider(slug)
         with self.db.reading() as session:
             batch = session.execute(select(import_batches.c.id).where(
                 import_batches.c.id == batch_id,
                 import_batches.c.provider_id == provider.id)).first()
             if batch is None:
-                from passport_vc.errors import NotFoundError
-
                 raise NotFoundError("There is no import with that number")
             rows = session.execute(select(import_rows).where(
                 import_rows.c.batch_id == batch_id, import_rows.c.outcome == "error")

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from passport_vc.clock import Clock, system_clock
 from passport_vc.errors import ConfigError
-from passport_vc.integrations.network import NetworkSettings
-from passport_vc.integrations.settings import flag, instance_secret, required_master_key
+from passport_web.network import NetworkSettings
+from passport_web.settings import flag, instance_secret, required_master_key
 
 DEFAULT_INSTANCE = Path("passport-data") / "issuer"
 DEFAULT_PUBLIC_URL = "http://localhost:5001"
@@ -78,7 +78,7 @@ class IssuerConfig:
 
     @classmethod
     def from_env(cls, environ=os.environ, *, instance: Path | None = None) -> IssuerConfig:
-        from passport_vc.integrations.sql import sqlite_url
+        from passport_web.sql import sqlite_url
 
         folder = Path(environ.get("ISSUER_INSTANCE", instance or DEFAULT_INSTANCE))
         url = environ.get("ISSUER_DATABASE_URL") or environ.get("DATABASE_URL") \

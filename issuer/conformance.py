@@ -13,35 +13,72 @@ import uuid
 
 from sqlalchemy import insert, select
 
+from passport_vc.did import did_key_from_public_key
+from passport_vc.did.key import verification_method_for
 from passport_vc.errors import MalformedValueError, NotFoundError, ParsingError
 from passport_vc.issue import issue_credential, issuer_id
+from passport_vc.keys import PrivateKey
 from passport_vc.model import validate_credential
 from passport_vc.status import status_entry
+from passport_web.sql import Database
 
 from . import statuslists
-from .storage import vc_api_credentials
+from .config import IssuerConfig
+from .issuance import IssuanceService, IssuingContext
+from .providers import ProviderService
+from .status import StatusService
+from .storage import providers, vc_api_credentials
 
 STATUS_VALUES = {"revoked": ("revocation", 1), "suspended": ("suspension", 1),
                  "unsuspended": ("suspension", 0), "active": ("suspension", 0)}
+CONFORMANCE_SLUGS = {"Ed25519": "conformance-ed25519", "P-256": "conformance-p-256"}
 OPTION_NAMES = frozenset({"credentialStatus", "cryptosuite", "created", "challenge", "domain",
                           "mandatoryPointers", "credentialId", "type"})
 
 
-class ConformanceMixin:
-    """Mixed into IssuerService."""
+class ConformanceService:
+    """The VC API conformance profile: did:key test issuers that sign what the W3C suites
+    send, with status entries on request."""
+
+    def __init__(self, db: Database, config: IssuerConfig, *, providers: ProviderService,
+                 issuance: IssuanceService, status: StatusService) -> None:
+        self.db, self.config, self.clock, self.providers = db, config, config.clock, providers
+        self.issuance, self.status = issuance, status
+
+    def ensure_conformance_issuers(self) -> dict[str, str]:
+        """The did:key issuers of the VC API conformance profile (made once, keys sealed)."""
+        made = {}
+        for curve, slug in CONFORMANCE_SLUGS.items():
+            with self.db.transaction() as session:
+                row = session.execute(select(providers).where(providers.c.slug == slug)).first()
+                if row is None:
+                    key = PrivateKey.generate(curve)
+                    did = did_key_from_public_key(key.public_key)
+                    now = self.clock()
+                    provider_id = session.execute(insert(providers).values(
+                        slug=slug, name=f"Conformance test issuer ({curve})", did=did,
+                        did_method="key", curve=curve, next_key_number=1,
+                        created_at=now)).inserted_primary_key[0]
+                    fragment = verification_method_for(did).split("#", 1)[1]
+                    self.providers.add_key(session, provider_id, did, fragment, key, now)
+                    for purpose in statuslists.PURPOSES:
+                        statuslists.create_list(session, provider_id, purpose, 1,
+                                                self.config.status_list_size, now)
+                    made[curve] = did
+                else:
+                    made[curve] = row.did
+        return made
 
     def conformance_issuer(self, did: str | None):
-        provider = self.provider_by_did(did) if isinstance(did, str) else None
+        provider = self.providers.provider_by_did(did) if isinstance(did, str) else None
         if provider is None or provider.did_method != "key":
-            issuers = ", ".join(sorted(p.did for p in self.list_providers()
+            issuers = ", ".join(sorted(p.did for p in self.providers.list_providers()
                                        if p.did_method == "key")) or "none configured"
             raise MalformedValueError("This endpoint signs only as the configured test issuer "
                                       f"({issuers})", path="credential.issuer")
         return provider
 
     def vc_api_issue(self, body: dict) -> dict:
-        from .service import _IssuingContext
-
         credential, options = body.get("credential"), body.get("options", {})
         if not isinstance(credential, dict):
             raise ParsingError("Send the credential to sign as {\"credential\": {...}}",
@@ -53,7 +90,7 @@ class ConformanceMixin:
         wanted = options.get("credentialStatus")
         credential = dict(credential)
         with self.db.transaction() as session:
-            context = _IssuingContext(self, session, provider)
+            context = IssuingContext(self.issuance, session, provider)
             if wanted is not None:
                 if not isinstance(wanted, dict) or wanted.get("type") != \
                         "BitstringStatusListEntry":
@@ -68,7 +105,7 @@ class ConformanceMixin:
                 if not isinstance(credential["id"], str) or len(credential["id"]) > 600:
                     raise MalformedValueError("The credential id is not usable", path="id")
                 list_no, index = context.allocators[purpose].allocate()
-                entry = status_entry(self.status_list_url(provider.slug, purpose, list_no),
+                entry = status_entry(self.status.status_list_url(provider.slug, purpose, list_no),
                                      index, purpose)
                 existing = credential.get("credentialStatus")
                 credential["credentialStatus"] = entry if existing is None else \
@@ -83,7 +120,7 @@ class ConformanceMixin:
                     credential_id=credential["id"], provider_id=provider.id, purpose=purpose,
                     list_no=list_no, idx=index, created_at=self.clock()))
             signed = issue_credential(credential, context.key, created=self.clock(),
-                                      canonicalizer=self.canonicalizer)
+                                      canonicalizer=self.issuance.canonicalizer)
             context.flush()
         return signed
 

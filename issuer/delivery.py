@@ -28,12 +28,16 @@ from passport_vc.errors import (
     NotFoundError,
     PassportError,
 )
-from passport_vc.issue import issue_credential, issue_credential_jwt
 from passport_vc.proofs.jose import read_unverified
+from passport_web.sql import Database
 from schemas.builder import CONTEXTS, CREDENTIAL_TYPES
 
+from .config import IssuerConfig
+from .events import record_event
+from .issuance import IssuanceService
 from .models import Offer
-from .storage import access_tokens, aware, c_nonces, digest, offers, records
+from .register import RegisterService
+from .storage import access_tokens, aware, c_nonces, digest, dumps, offers, records
 
 CONFIGURATIONS = {
     "CareTrainingCredential_ldp_vc": {
@@ -69,10 +73,15 @@ class OAuthError(PassportError):
         return problem
 
 
-class DeliveryMixin:
-    """Mixed into IssuerService (uses self.db, self.config, self.clock, self.record …)."""
+class DeliveryService:
+    """OpenID4VCI 1.0, pre-authorized code flow: offers, token, nonce and credential endpoints."""
 
     _holder_resolver = default_resolver()  # did:key and did:jwk only: no network for holders
+
+    def __init__(self, db: Database, config: IssuerConfig, *, register: RegisterService,
+                 issuance: IssuanceService) -> None:
+        self.db, self.config, self.clock = db, config, config.clock
+        self.register, self.issuance = register, issuance
 
     # --- metadata -----------------------------------------------------------------------------
     def issuer_metadata(self) -> dict:
@@ -91,7 +100,7 @@ class DeliveryMixin:
     def create_offer(self, record_id: str, *, with_tx_code: bool = False,
                      provider: str | int | None = None, actor: str | None = None) -> Offer:
         """A single-use, expiring offer of the credential for the worker's wallet."""
-        record = self.record(record_id, provider=provider)
+        record = self.register.record(record_id, provider=provider)
         if record.state not in ("active",):
             raise GoneError("Only an active credential can be sent to a wallet")
         offer_id = secrets.token_urlsafe(24)
@@ -105,7 +114,7 @@ class DeliveryMixin:
                 id=offer_id, record_id=record.id, code_hash=digest(code),
                 tx_code_hash=digest(offer_id + ":" + tx_code) if tx_code else None,
                 tx_attempts=0, expires_at=expires, created_at=now))
-            self._event(session, record.provider_id, record.id, "offer", None, actor, now)
+            record_event(session, record.provider_id, record.id, "offer", None, actor, now)
         uri = oid4vci.offer_uri(f"{self.config.public_base}/offers/{offer_id}")
         return Offer(offer_id, uri, code, tx_code, expires, record.id)
 
@@ -225,11 +234,11 @@ class DeliveryMixin:
         with self.db.reading() as session:
             offer = session.execute(select(offers).where(
                 offers.c.id == token_row.offer_id)).first()
-        record = self.record(offer.record_id)
+        record = self.register.record(offer.record_id)
         if record.state != "active":
             raise OAuthError("credential_request_denied",
                              "This credential has been withdrawn by the training provider")
-        credential = self._bound_credential(record, holder_did, fmt)
+        credential = self.issuance.bound_credential(record, holder_did, fmt)
         with self.db.transaction() as session:
             used = session.execute(update(access_tokens).where(
                 access_tokens.c.token_hash == token_row.token_hash,
@@ -246,13 +255,11 @@ class DeliveryMixin:
             stored = credential if isinstance(credential, str) else None
             values = {"holder_did": holder_did, "holder_jwt": stored}
             if not isinstance(credential, str):
-                from .storage import dumps
-
                 values["holder_document"] = dumps(credential)
             session.execute(update(records).where(records.c.id == record.id).values(**values))
             session.execute(update(offers).where(offers.c.id == offer.id)
                             .values(holder_did=holder_did))
-            self._event(session, record.provider_id, record.id, "delivered", holder_did, None,
+            record_event(session, record.provider_id, record.id, "delivered", holder_did, None,
                         now)
         return {"credentials": [{"credential": credential}]}
 
@@ -302,18 +309,6 @@ class DeliveryMixin:
             raise MalformedProofError("The wallet key must be a did:key or did:jwk")
         method, _document = self._holder_resolver.resolve_verification_method(kid)
         return method.public_key
-
-    def _bound_credential(self, record, holder_did: str, fmt: str) -> dict | str:
-        from .service import _bound
-
-        owner = self.provider_by_id(record.provider_id)
-        unsigned = _bound(record.document, holder_did)
-        with self.db.reading() as session:
-            key = self._issuer_key(session, owner)
-        if fmt == "jwt_vc_json":
-            return issue_credential_jwt(unsigned, key, clock=self.clock)
-        return issue_credential(unsigned, key, created=self.clock(),
-                                canonicalizer=self.canonicalizer)
 
 
 def oid4vci_b64(raw: bytes) -> str:

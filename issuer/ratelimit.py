@@ -108,7 +108,7 @@ def config():
 
 def problem_response(error: RateLimitedError):
     """429 as application/problem+json with Retry-After."""
-    from passport_vc.integrations.flask import problem_response as make
+    from passport_web.flask import problem_response as make
 
     response = make(error.to_problem(), error.status)
     response.headers["Retry-After"] = str(error.retry_after)

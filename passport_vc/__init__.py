@@ -1,7 +1,8 @@
 """Skills Passport credential engine: W3C Verifiable Credentials, offline and strict.
 
-The core never imports Flask (except ``integrations/flask.py``). Services call the recipes in
-``passport_vc.issue`` and ``passport_vc.verify``; everything else is a primitive.
+The engine imports no web, database, command-line or service module (tests/test_layers.py
+keeps it so). Services call the recipes in ``passport_vc.issue`` and ``passport_vc.verify``;
+everything else is a primitive.
 """
 
 __all__ = ["__version__"]

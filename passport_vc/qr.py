@@ -20,7 +20,7 @@ from qrcode.exceptions import DataOverflowError
 from qrcode.util import MODE_ALPHA_NUM, QRData
 
 from .errors import MalformedValueError, ParsingError, TooLargeError
-from .inputs import JWT_PATTERN, parse_json
+from .json_text import JWT_PATTERN, parse_json
 
 PREFIX = "SP1:"
 MAX_DECOMPRESSED = 65_536

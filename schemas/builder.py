@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time
 
 from passport_vc.clock import format_datetime
 from passport_vc.errors import MalformedValueError
-from passport_vc.model.vcdm import is_url
+from passport_vc.model.values import is_url
 
 from .catalogue import Course
 

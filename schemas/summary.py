@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from passport_vc.errors import MalformedValueError
 from passport_vc.model.validity import UK
-from passport_vc.model.vcdm import as_list
+from passport_vc.model.values import as_list
 
 from .catalogue import DEFAULT_REFRESH_MONTHS, load_catalogue
 

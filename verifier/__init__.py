@@ -21,15 +21,15 @@ SERVICE_NAME = "Check training records"
 @dataclass
 class VerifierState:
     config: VerifierConfig
-    db: object  # passport_vc.integrations.sql.Database
+    db: object  # passport_web.sql.Database
     service: object  # verifier.service.VerifierService
 
 
 def build_state(config: VerifierConfig) -> VerifierState:
     """Database, network, trust list (and bundle, when offline) wired into the service."""
-    from passport_vc.integrations.network import Network
-    from passport_vc.integrations.sql import Database
     from passport_vc.trust import TrustList
+    from passport_web.network import Network
+    from passport_web.sql import Database
 
     from . import storage
     from .bundle import load_bundle
@@ -45,8 +45,8 @@ def build_state(config: VerifierConfig) -> VerifierState:
 
 
 def create_app(config: VerifierConfig | None = None) -> Flask:
-    from passport_vc.integrations.flask import add_health_check, init_app
-    from passport_vc.integrations.openapi import serve_openapi
+    from passport_web.flask import add_health_check, init_app
+    from passport_web.openapi import serve_openapi
 
     from .routes import register_routes
 

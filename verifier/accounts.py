@@ -2,7 +2,7 @@
 
 Managers change records (staff, saved verifications, matrix policy, local trust entries, users);
 viewers can check credentials and read everything of their own organisation. Passwords are
-Argon2id with gentle throttling (passport_vc.integrations.passwords, WCAG 2.2 SC 3.3.8).
+Argon2id with gentle throttling (passport_web.passwords, WCAG 2.2 SC 3.3.8).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select, update
 
 from passport_vc.clock import Clock
 from passport_vc.errors import AuthError, ConflictError, MalformedValueError, NotFoundError
-from passport_vc.integrations.passwords import (
+from passport_web.passwords import (
     check_password,
     hash_password,
     locked_until,

@@ -8,9 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from passport_vc.clock import Clock, system_clock
-from passport_vc.integrations.network import NetworkSettings
-from passport_vc.integrations.settings import flag, instance_secret
-from passport_vc.integrations.sql import sqlite_url
+from passport_web.network import NetworkSettings
+from passport_web.settings import flag, instance_secret
+from passport_web.sql import sqlite_url
 
 DEFAULT_INSTANCE = Path("passport-data") / "verifier"
 

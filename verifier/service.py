@@ -31,11 +31,13 @@ from passport_vc.errors import (
 )
 from passport_vc.inputs import MAX_INPUT_BYTES, parse_json, read_unverified
 from passport_vc.result import VerificationResult
+from passport_vc.share_links import decrypt_shared
 from passport_vc.trust import RECOGNITIONS, TrustEntry, TrustList
 from passport_vc.verdict import STATES, Verdict, verdict_for
 
 from .bundle import Bundle, time_ago
 from .config import VerifierConfig
+from .trust_entries import local_trust_entries
 
 CHECK_LABELS = {
     "structure": "Format and wording",
@@ -51,16 +53,6 @@ CHECK_LABELS = {
 OUTCOME_MARKS = {True: "Passed", False: "Failed", None: "Could not check"}
 SHARE_ACCEPT = "application/json"
 OFFER_MARKERS = ("openid-credential-offer:", "haip:", "openid4vci:")
-
-
-def _default_open_share(envelope: dict, key: str) -> dict:
-    try:
-        from wallet.sharing import decrypt_shared
-    except ImportError:
-        raise PassportError("Interview links cannot be opened here because the wallet "
-                            "component is not installed. Ask for the worker's QR code or "
-                            "file instead.") from None
-    return decrypt_shared(envelope, key)
 
 
 def uk_date(value: date | datetime | None) -> str | None:
@@ -215,15 +207,13 @@ class VerifierService:
         else:
             self.verifier = network.verifier()
             self.fetcher = network.fetcher
-        self.open_share = open_share or _default_open_share
+        self.open_share = open_share or decrypt_shared
 
     # --- trust ------------------------------------------------------------------------------
     def trust_for(self, organisation_id: int | None) -> TrustList:
         """The configured trust list plus the employer's own recognised providers."""
         if organisation_id is None or self.db is None:
             return self.trust
-        from .records import local_trust_entries
-
         local = TrustList("Added by your organisation")
         for entry in local_trust_entries(self.db, organisation_id):
             local.add(entry)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Flask, g, session
 
-from passport_vc.integrations.flask import add_health_check, init_app
-from passport_vc.integrations.openapi import serve_openapi
-from passport_vc.integrations.sql import Database
+from passport_web.flask import add_health_check, init_app
+from passport_web.openapi import serve_openapi
+from passport_web.sql import Database
 
 from .config import WalletConfig
 from .service import WalletService
@@ -32,7 +32,7 @@ def create_app(config: WalletConfig | None = None, *, network=None) -> Flask:
              navigation=NAVIGATION_SIGNED_OUT)
     serve_openapi(app, __name__)
     if network is None:
-        from passport_vc.integrations.network import Network
+        from passport_web.network import Network
 
         network = Network(config.network, clock=config.clock)
     db = Database(config.database_url, metadata)

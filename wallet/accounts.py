@@ -3,7 +3,7 @@
 WCAG 2.2 SC 3.3.8 (accessible authentication): an email address OR a simple user name (many
 care workers share a family email or have none), a password that paste and password managers
 work with, and printable one-time recovery codes instead of a memory test. Passwords are
-Argon2id (passport_vc.integrations.passwords). Recovery codes carry 50 random bits each, so a
+Argon2id (passport_web.passwords). Recovery codes carry 50 random bits each, so a
 salted SHA-256 is enough to store them (an offline guess of one code costs 2^49 hashes on
 average), and the check stays fast.
 """
@@ -65,7 +65,7 @@ def name_problem(name: str) -> str | None:
 
 
 def check_new_account(login: str, password: str, name: str) -> None:
-    from passport_vc.integrations.passwords import password_problem
+    from passport_web.passwords import password_problem
 
     for field, problem in (("login", login_problem(login)), ("name", name_problem(name)),
                            ("password", password_problem(password or ""))):

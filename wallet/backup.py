@@ -21,8 +21,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from passport_vc.errors import CryptographicSecurityError, MalformedValueError, PassportError
 from passport_vc.inputs import parse_json
-
-from .sharing import b64url, b64url_decode
+from passport_vc.share_links import b64url, b64url_decode
 
 BACKUP_TYPE = "SkillsPassportWalletBackup"
 VERSION = 1

@@ -15,8 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from passport_vc.clock import Clock, system_clock
-from passport_vc.integrations.network import NetworkSettings
-from passport_vc.integrations.settings import flag, instance_secret, required_master_key
+from passport_web.network import NetworkSettings
+from passport_web.settings import flag, instance_secret, required_master_key
 
 DEFAULT_INSTANCE = Path("passport-data") / "wallet"
 
@@ -48,7 +48,7 @@ class WalletConfig:
 
     @classmethod
     def from_env(cls, environ=os.environ, *, instance: Path | None = None) -> WalletConfig:
-        from passport_vc.integrations.sql import sqlite_url
+        from passport_web.sql import sqlite_url
 
         folder = Path(environ.get("WALLET_INSTANCE", instance or DEFAULT_INSTANCE))
         url = environ.get("WALLET_DATABASE_URL") or environ.get("DATABASE_URL") \

@@ -1,5 +1,5 @@
 """Outbound HTTP for the wallet (OpenID4VCI calls), under the same address policy as
-passport_vc.integrations.network: https only, except the hosts a local demo or test names in
+passport_web.network: https only, except the hosts a local demo or test names in
 ``PASSPORT_HTTP_HOSTS``; no private or loopback addresses unless such hosts are named
 (STANDARDS trap 11); no redirects; time and size limits; JSON bounded by passport_vc.inputs.
 """
@@ -13,7 +13,7 @@ import requests
 from passport_vc.errors import FetchError, FetchForbiddenError, PassportError, TooLargeError
 from passport_vc.fetch import check_url, resolve_public
 from passport_vc.inputs import parse_json
-from passport_vc.integrations.network import NetworkSettings
+from passport_web.network import NetworkSettings
 
 MAX_RESPONSE_BYTES = 1024 * 1024
 

@@ -40,7 +40,7 @@ from passport_vc.errors import (
     ParsingError,
     RangeError,
 )
-from passport_vc.integrations.sql import Database
+from passport_web.sql import Database
 
 from . import storage as st
 from .config import WalletConfig

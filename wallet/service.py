@@ -30,9 +30,9 @@ from passport_vc.errors import (
     NotFoundError,
     PassportError,
 )
-from passport_vc.integrations.sql import Database
 from passport_vc.issue import IssuerKey
 from passport_vc.verdict import Verdict, verdict_for
+from passport_web.sql import Database
 
 from . import accounts as acc
 from . import storage as st
@@ -145,9 +145,9 @@ class WalletService:
     def create_account(self, email: str, password: str, name: str) -> acc.Account:
         """A new worker account (``email`` may be a user name) with its holder did:key."""
         from passport_vc.did.key import did_key_from_public_key, verification_method_for
-        from passport_vc.integrations.passwords import hash_password
         from passport_vc.keys import PrivateKey
         from passport_vc.keys.storage import seal_private_key
+        from passport_web.passwords import hash_password
 
         login = acc.normalise_login(email)
         acc.check_new_account(login, password, name)
@@ -187,7 +187,7 @@ class WalletService:
 
     def authenticate(self, login: str, password: str) -> acc.Account:
         """Check a password, slowing repeated guesses (passwords.locked_until)."""
-        from passport_vc.integrations.passwords import check_password, locked_until
+        from passport_web.passwords import check_password, locked_until
 
         login = acc.normalise_login(login)
         now = self.now()
@@ -215,7 +215,7 @@ class WalletService:
 
     def recover(self, login: str, code: str, new_password: str) -> acc.Account:
         """Sign in with a one-time recovery code and set a new password."""
-        from passport_vc.integrations.passwords import hash_password, password_problem
+        from passport_web.passwords import hash_password, password_problem
 
         problem = password_problem(new_password or "")
         if problem:
@@ -425,7 +425,7 @@ class WalletService:
         """A signed presentation of the chosen credentials, encrypted; the key is only in the
         returned link's fragment."""
 
-        from .sharing import b64url, encrypt_presentation, new_key
+        from passport_vc.share_links import b64url, encrypt_presentation, new_key
 
         hours = self.config.share_hours_default if hours is None else hours
         if not isinstance(hours, int) or not 1 <= hours <= self.config.share_hours_max:
@@ -530,8 +530,7 @@ class WalletService:
     def shared_envelope(self, share_id: str, *, how: str = "data") -> dict:
         """What anyone with the link may fetch; each fetch is logged for the worker."""
         from passport_vc.clock import format_datetime
-
-        from .sharing import ALGORITHM, ENVELOPE_TYPE
+        from passport_vc.share_links import ALGORITHM, ENVELOPE_TYPE
 
         now = self.now()
         with self.db.transaction() as session:

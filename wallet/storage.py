@@ -1,4 +1,4 @@
-"""Wallet tables and queries (SQLAlchemy 2.0 Core over passport_vc.integrations.sql.Database).
+"""Wallet tables and queries (SQLAlchemy 2.0 Core over passport_web.sql.Database).
 
 Every row that belongs to a worker carries ``account_id``; every query that reads or changes a
 worker's data takes the account id and filters on it, so one worker can never reach another's

@@ -11,7 +11,7 @@ from datetime import date
 from flask import Blueprint, g, jsonify, request, url_for
 
 from passport_vc.errors import MalformedValueError, NotFoundError, ParsingError
-from passport_vc.integrations.flask import json_body
+from passport_web.flask import json_body
 
 from .. import auth
 from ..auth import service
@@ -86,7 +86,7 @@ def issue_credential():
     except ValueError:
         raise MalformedValueError("completed must be a date like 2026-03-27",
                                   path="completed") from None
-    record = service().issue(
+    record = service().issuance.issue(
         provider.slug, body.get("course"), subject_name=body.get("subject_name"),
         completed=completed_date, subject_email=body.get("subject_email"),
         holder_did=body.get("holder_did"), assessment_method=body.get("assessment_method"),
@@ -118,7 +118,7 @@ def search_credentials():
         offset = min(max(int(args.get("offset", 0)), 0), MAX_OFFSET)
     except ValueError:
         raise MalformedValueError("limit and offset must be whole numbers") from None
-    found = service().search(provider.slug, args.get("q"), args.get("course"), day("from"),
+    found = service().register.search(provider.slug, args.get("q"), args.get("course"), day("from"),
                              day("to"), state=args.get("state"), limit=limit, offset=offset)
     return jsonify({"items": [record_json(r, with_document=False) for r in found]})
 
@@ -126,7 +126,7 @@ def search_credentials():
 @bp.get("/api/v1/credentials/<record_id>")
 def get_credential(record_id: str):
     provider = api_provider()
-    return jsonify(record_json(service().record(record_id, provider=provider.id)))
+    return jsonify(record_json(service().register.record(record_id, provider=provider.id)))
 
 
 @bp.post("/api/v1/credentials/<record_id>/<action>")
@@ -136,7 +136,7 @@ def change_state(record_id: str, action: str):
         raise NotFoundError("The action must be revoke, suspend or reinstate")
     body = json_body() if request.data else {}
     _only(body, frozenset({"reason"}))
-    method = getattr(service(), action)
+    method = getattr(service().status, action)
     record = method(record_id, body.get("reason"), provider=provider.id,
                     actor=f"api:{provider.slug}")
     return jsonify(record_json(record, with_document=False))
@@ -150,7 +150,8 @@ def create_offer(record_id: str):
     with_tx_code = body.get("tx_code", False)
     if not isinstance(with_tx_code, bool):
         raise MalformedValueError("tx_code must be true or false", path="tx_code")
-    offer = service().create_offer(record_id, with_tx_code=with_tx_code, provider=provider.id,
+    offer = service().delivery.create_offer(record_id, with_tx_code=with_tx_code,
+                                            provider=provider.id,
                                    actor=f"api:{provider.slug}")
     response = jsonify({"offer_id": offer.id, "offer_uri": offer.uri, "tx_code": offer.tx_code,
                         "expires_at": offer.expires_at.isoformat()})
@@ -169,7 +170,7 @@ def _conformance_on() -> None:
 def vc_api_issue():
     _conformance_on()
     body = json_body()
-    response = jsonify({"verifiableCredential": service().vc_api_issue(body)})
+    response = jsonify({"verifiableCredential": service().conformance.vc_api_issue(body)})
     response.status_code = 201
     return response
 
@@ -177,4 +178,4 @@ def vc_api_issue():
 @bp.post("/credentials/status")
 def vc_api_status():
     _conformance_on()
-    return jsonify(service().vc_api_status(json_body()))
+    return jsonify(service().conformance.vc_api_status(json_body()))

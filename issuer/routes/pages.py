@@ -61,7 +61,7 @@ def _course_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     national = load_catalogue()
     groups: dict[str, list[tuple[str, str]]] = {}
     own: list[tuple[str, str]] = []
-    for key, course in service().courses(_slug()).items():
+    for key, course in service().catalogue.courses(_slug()).items():
         if key in national:
             groups.setdefault(course.category, []).append((key, course.title))
         else:
@@ -98,7 +98,7 @@ def sign_in_page():
                                "Wait 5 minutes and try again.")
         else:
             try:
-                user = service().authenticate(email, request.form.get("password", ""))
+                user = service().access.authenticate(email, request.form.get("password", ""))
             except AuthError as error:
                 errors["email"] = error.detail
             else:
@@ -122,9 +122,9 @@ def sign_out_page():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("issuer/dashboard.html", counts=service().counts(_slug()),
-                           recent=service().search(_slug(), limit=10),
-                           imports=service().imports(_slug(), limit=5))
+    return render_template("issuer/dashboard.html", counts=service().register.counts(_slug()),
+                           recent=service().register.search(_slug(), limit=10),
+                           imports=service().imports.imports(_slug(), limit=5))
 
 
 # --- issue one -----------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def issue():
     values = _issue_form_values(request.form)
     try:
         completed = _completed_from(values)
-        record = service().issue(
+        record = service().issuance.issue(
             _slug(), values["course"], subject_name=values["subject_name"], completed=completed,
             subject_email=values["subject_email"] or None,
             holder_did=values["holder_did"] or None,
@@ -176,7 +176,7 @@ def issue():
 
 # --- a record ------------------------------------------------------------------------------------
 def _record(record_id: str):
-    return service().record(record_id, provider=g.provider.id)
+    return service().register.record(record_id, provider=g.provider.id)
 
 
 @bp.get("/records/<record_id>")
@@ -184,7 +184,7 @@ def _record(record_id: str):
 def record(record_id: str):
     found = _record(record_id)
     now = service().clock()
-    current = next((offer for offer in service().offers_for(found.id)
+    current = next((offer for offer in service().delivery.offers_for(found.id)
                     if offer["used_at"] is None and offer["expires_at"] > now), None)
     offer_uri = offer_svg = None
     if current and found.state == "active":
@@ -193,13 +193,14 @@ def record(record_id: str):
         offer_uri = make_uri(f"{service().config.public_base}/offers/{current['id']}")
         offer_svg = qr_svg(offer_uri, title=f"QR code to add this credential to "
                                             f"{found.subject_name}'s wallet")
-    keys = {key.vm_id: key for key in service().keys(_slug())}
+    keys = {key.vm_id: key for key in service().providers.keys(_slug())}
     signing_key = keys.get(found.verification_method)
     return render_template("issuer/record.html", record=found, offer=current,
                            offer_uri=offer_uri, offer_svg=offer_svg,
                            key_removed=signing_key is not None and signing_key.state == "removed",
-                           history=service().history(found.id),
-                           offers=service().offers_for(found.id), actions=_actions(found.state),
+                           history=service().register.history(found.id),
+                           offers=service().delivery.offers_for(found.id),
+                           actions=_actions(found.state),
                            errors={})
 
 
@@ -212,7 +213,8 @@ def _actions(state: str) -> list[tuple[str, str]]:
 @login_required
 def create_offer(record_id: str):
     found = _record(record_id)
-    offer = service().create_offer(found.id, with_tx_code=request.form.get("tx_code") == "yes",
+    offer = service().delivery.create_offer(found.id,
+                                            with_tx_code=request.form.get("tx_code") == "yes",
                                    provider=g.provider.id, actor=g.user.email)
     if offer.tx_code:
         flash(f"Tell the worker this code separately (not by the same email): {offer.tx_code}. "
@@ -234,15 +236,15 @@ def change_status(record_id: str):
         errors["action"] = "Choose what to do with this credential"
     else:
         try:
-            getattr(service(), action)(found.id, reason, provider=g.provider.id,
+            getattr(service().status, action)(found.id, reason, provider=g.provider.id,
                                        actor=g.user.email)
         except MalformedValueError as error:
             errors = _error_dict(error, "reason")
     if errors:
         return render_template("issuer/record.html", record=found, offer=None, offer_uri=None,
                                offer_svg=None, key_removed=False,
-                               history=service().history(found.id),
-                               offers=service().offers_for(found.id),
+                               history=service().register.history(found.id),
+                               offers=service().delivery.offers_for(found.id),
                                actions=_actions(found.state), errors=errors,
                                reason=reason[:500]), 400
     words = {"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}
@@ -278,7 +280,8 @@ def correct(record_id: str):
                    "assessment_method": values["assessment_method"] or None,
                    "delivery_mode": values["delivery_mode"] or None,
                    "hours": values["hours"] or None, "evidence": values["evidence"] or None}
-        new = service().correct(found.id, provider=g.provider.id, actor=g.user.email, **changes)
+        new = service().issuance.correct(found.id, provider=g.provider.id, actor=g.user.email,
+                                         **changes)
     except MalformedValueError as error:
         return _render_issue(values, _error_dict(error, "course"), record=found, status=400)
     flash("The corrected credential has been issued and the old one revoked.", "success")
@@ -299,7 +302,7 @@ def download_json(record_id: str):
 @login_required
 def download_jwt(record_id: str):
     found = _record(record_id)
-    token = service().credential_document(found.id, "jwt_vc_json", provider=g.provider.id)
+    token = service().issuance.credential_document(found.id, "jwt_vc_json", provider=g.provider.id)
     return _download(token, "application/vc+jwt", f"credential-{found.id[:8]}.jwt")
 
 
@@ -340,7 +343,7 @@ def _filters() -> tuple[dict, dict, dict]:
 @login_required
 def register():
     values, parsed, errors = _filters()
-    results = [] if errors else service().search(_slug(), parsed["text"], parsed["course"],
+    results = [] if errors else service().register.search(_slug(), parsed["text"], parsed["course"],
                                                  parsed["date_from"], parsed["date_to"],
                                                  state=parsed["state"], limit=200)
     return render_template("issuer/register.html", values=values, errors=errors,
@@ -353,7 +356,8 @@ def register_csv():
     _values, parsed, errors = _filters()
     if errors:
         abort(400)
-    found = service().search(_slug(), parsed["text"], parsed["course"], parsed["date_from"],
+    found = service().register.search(_slug(), parsed["text"], parsed["course"],
+                                      parsed["date_from"],
                              parsed["date_to"], state=parsed["state"], limit=10_000)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -384,7 +388,7 @@ def bulk_import():
             errors["file"] = "The selected file must be a CSV"
         else:
             try:
-                report = service().import_csv(_slug(), upload.stream,
+                report = service().imports.import_csv(_slug(), upload.stream,
                                               filename=upload.filename[:200],
                                               actor=g.user.email)
             except MalformedValueError as error:
@@ -392,7 +396,7 @@ def bulk_import():
             else:
                 return redirect(url_for("pages.import_result", batch_id=report.batch_id))
     return render_template("issuer/import.html", errors=errors,
-                           imports=service().imports(_slug())), (400 if errors else 200)
+                           imports=service().imports.imports(_slug())), (400 if errors else 200)
 
 
 @bp.get("/import/template.csv")
@@ -409,18 +413,18 @@ def import_template():
 @bp.get("/import/<int:batch_id>")
 @login_required
 def import_result(batch_id: int):
-    batch = next((item for item in service().imports(_slug(), limit=10_000)
+    batch = next((item for item in service().imports.imports(_slug(), limit=10_000)
                   if item["id"] == batch_id), None)
     if batch is None:
         abort(404)
     return render_template("issuer/import_result.html", batch=batch,
-                           errors=service().import_errors(_slug(), batch_id))
+                           errors=service().imports.import_errors(_slug(), batch_id))
 
 
 @bp.get("/import/<int:batch_id>/errors.csv")
 @login_required
 def import_errors(batch_id: int):
-    rows = service().import_errors(_slug(), batch_id)
+    rows = service().imports.import_errors(_slug(), batch_id)
     return _download(error_report_csv(rows), "text/csv", f"import-{batch_id}-problems.csv")
 
 
@@ -428,7 +432,7 @@ def import_errors(batch_id: int):
 @bp.get("/keys")
 @login_required(role="admin")
 def keys():
-    return render_template("issuer/keys.html", keys=service().keys(_slug()),
+    return render_template("issuer/keys.html", keys=service().providers.keys(_slug()),
                            did_url=url_for("public.provider_did", slug=_slug())
                            if not g.provider.host else None)
 
@@ -436,7 +440,7 @@ def keys():
 @bp.post("/keys/rotate")
 @login_required(role="admin")
 def rotate_key():
-    vm_id = service().rotate_key(_slug(), actor=g.user.email)
+    vm_id = service().providers.rotate_key(_slug(), actor=g.user.email)
     flash(f"New signing key {vm_id.rsplit('#', 1)[1]} is in use. Credentials signed with "
           "earlier keys still check as genuine.", "success")
     return redirect(url_for("pages.keys"))
@@ -450,7 +454,7 @@ def remove_key():
         flash("The key was not removed: tick the box to confirm it has been compromised.",
               "info")
         return redirect(url_for("pages.keys"))
-    service().remove_key(_slug(), vm_id, actor=g.user.email)
+    service().providers.remove_key(_slug(), vm_id, actor=g.user.email)
     flash("The key has been removed. Credentials it signed will no longer check as genuine; "
           "issue them again.", "success")
     return redirect(url_for("pages.keys"))
@@ -463,18 +467,18 @@ def api_tokens():
     new_secret = None
     if request.method == "POST":
         try:
-            _token, new_secret = service().create_api_token(
+            _token, new_secret = service().access.create_api_token(
                 _slug(), request.form.get("name", ""), actor=g.user.email)
         except MalformedValueError as error:
             errors["name"] = error.detail
-    return render_template("issuer/tokens.html", tokens=service().api_tokens_of(_slug()),
+    return render_template("issuer/tokens.html", tokens=service().access.api_tokens_of(_slug()),
                            errors=errors, new_secret=new_secret), (400 if errors else 200)
 
 
 @bp.post("/api-tokens/<int:token_id>/revoke")
 @login_required(role="admin")
 def revoke_token(token_id: int):
-    service().revoke_api_token(_slug(), token_id)
+    service().access.revoke_api_token(_slug(), token_id)
     flash("The API token has been withdrawn.", "success")
     return redirect(url_for("pages.api_tokens"))
 
@@ -597,7 +601,7 @@ def _course_rows(found: dict) -> list[dict]:
 @bp.get("/courses")
 @login_required(role="admin")
 def courses():
-    every = service().courses(_slug())
+    every = service().catalogue.courses(_slug())
     national = load_catalogue()
     own = {key: course for key, course in every.items() if key not in national}
     groups: dict[str, list] = {}
@@ -614,10 +618,10 @@ def add_course():
     values = {name: request.form.get(name, "").strip()[:2000] for name in COURSE_FIELDS}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        data, errors = _course_from_form(values, service().courses(_slug()))
+        data, errors = _course_from_form(values, service().catalogue.courses(_slug()))
         if not errors:
             try:
-                course = service().add_course(_slug(), data)
+                course = service().catalogue.add_course(_slug(), data)
             except (MalformedValueError, ConflictError) as error:
                 field = (error.path or "title").split(".")[0]
                 errors = {field if field in COURSE_FIELDS else "title": error.detail}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from passport_vc.errors import NotFoundError, PassportError
-from passport_vc.integrations.flask import json_body
+from passport_web.flask import json_body
 
 from ..auth import service
 from ..delivery import OAuthError
@@ -60,10 +60,10 @@ def limit_oauth_endpoints():
 # --- DID documents -----------------------------------------------------------------------------
 @bp.get("/providers/<slug>/did.json")
 def provider_did(slug: str):
-    provider = service().provider(slug)
+    provider = service().providers.provider(slug)
     if provider.host:
         raise NotFoundError("This provider publishes its DID document on its own web address")
-    return _did_response(service().did_document(slug))
+    return _did_response(service().providers.did_document(slug))
 
 
 @bp.get("/.well-known/did.json")
@@ -76,10 +76,10 @@ def own_host_did(path: str = ""):
         did = url_to_did_web(request.base_url)
     except PassportError:
         raise NotFoundError("There is no DID document here") from None
-    provider = service().provider_by_did(did)
+    provider = service().providers.provider_by_did(did)
     if provider is None or not provider.host:
         raise NotFoundError("There is no DID document here")
-    return _did_response(service().did_document(provider.slug))
+    return _did_response(service().providers.did_document(provider.slug))
 
 
 def _did_response(document: dict) -> Response:
@@ -94,7 +94,7 @@ def _did_response(document: dict) -> Response:
 def status_list(slug: str, purpose: str, list_no: int):
     if list_no > MAX_LIST_NUMBER:
         raise NotFoundError("There is no such status list")
-    document, etag = service().status_list(slug, purpose, list_no)
+    document, etag = service().status.status_list(slug, purpose, list_no)
     max_age = service().config.status_cache_seconds
     tag = etag.strip('"')
     if request.if_none_match.contains(tag):
@@ -110,34 +110,34 @@ def status_list(slug: str, purpose: str, list_no: int):
 # --- OpenID4VCI ------------------------------------------------------------------------------
 @bp.get("/.well-known/openid-credential-issuer")
 def issuer_metadata():
-    response = _json(service().issuer_metadata())
+    response = _json(service().delivery.issuer_metadata())
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 
 
 @bp.get("/.well-known/oauth-authorization-server")
 def authorization_server_metadata():
-    response = _json(service().authorization_server_metadata())
+    response = _json(service().delivery.authorization_server_metadata())
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 
 
 @bp.get("/offers/<offer_id>")
 def offer(offer_id: str):
-    return _json(service().offer_document(offer_id), no_store=True)
+    return _json(service().delivery.offer_document(offer_id), no_store=True)
 
 
 @bp.post("/token")
 def token():
     try:
-        return _json(service().token(request.form.to_dict()), no_store=True)
+        return _json(service().delivery.token(request.form.to_dict()), no_store=True)
     except OAuthError as error:
         return _oauth_error(error)
 
 
 @bp.post("/nonce")
 def nonce():
-    return _json(service().nonce(), no_store=True)
+    return _json(service().delivery.nonce(), no_store=True)
 
 
 @bp.post("/credential")
@@ -153,6 +153,6 @@ def credential():
             body = json_body()
         except PassportError as error:
             raise OAuthError("invalid_credential_request", error.detail) from None
-        return _json(service().credential_request(access_token, body), no_store=True)
+        return _json(service().delivery.credential_request(access_token, body), no_store=True)
     except OAuthError as error:
         return _oauth_error(error)

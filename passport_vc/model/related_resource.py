@@ -16,7 +16,7 @@ import hmac
 
 from ..errors import MalformedValueError
 from ..keys.base58 import b58decode
-from .vcdm import as_list, is_url
+from .values import as_list, is_url
 
 SRI_ALGORITHMS = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
 # multihash code -> (hashlib name, digest length)

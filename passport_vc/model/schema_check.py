@@ -19,7 +19,7 @@ from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT202012, specification_with
 
 from ..errors import ConfigError
-from .vcdm import as_list
+from .values import as_list
 
 SCHEMA_TYPES = frozenset({"JsonSchema", "1EdTechJsonSchemaValidator2019",
                           "JsonSchemaValidator2018"})

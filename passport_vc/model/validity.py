@@ -11,7 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import MalformedValueError
-from .vcdm import V1_CONTEXT, as_list, parse_vc_datetime
+from .values import as_list
+from .vcdm import V1_CONTEXT, parse_vc_datetime
 
 try:
     UK = ZoneInfo("Europe/London")

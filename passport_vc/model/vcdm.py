@@ -12,6 +12,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from ..errors import MalformedValueError, ParsingError
+from .related_resource import check_related_resources
+from .values import as_list, is_url
 
 V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
@@ -25,23 +27,10 @@ DATE_TIME_STAMP = re.compile(
 # VC DM 1.1 uses xsd:dateTime, where the time zone is optional (read as UTC when absent).
 DATE_TIME = re.compile(DATE_TIME_STAMP.pattern + "?")
 
-# An absolute URL: a scheme, a colon and no white space (urn:uuid:…, did:…, https://…).
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
-
 TYPED_ENTRIES = ("credentialStatus", "credentialSchema", "termsOfUse", "evidence",
                  "refreshService")
 LANGUAGE_DIRECTIONS = ("ltr", "rtl")
 PURPOSES = ("issue", "verify")
-
-
-def as_list(value: object) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def is_url(value: object) -> bool:
-    return isinstance(value, str) and len(value) <= 8192 and _URL.fullmatch(value) is not None
 
 
 def _item_path(base: str, index: int, value: object) -> str:
@@ -249,8 +238,6 @@ def validate_credential(document: dict, *, purpose: str = "issue") -> str:
     _check_validity_period(document, version)
     _check_typed_entries(document, version)
     if "relatedResource" in document:
-        from .related_resource import check_related_resources
-
         check_related_resources(document)
     if purpose == "issue" and "proof" in document:
         raise MalformedValueError("The credential already has a proof", path="proof")

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from passport_vc.cli import main
+from passport_cli.main import main
 from passport_vc.clock import fixed_clock
 from passport_vc.did import build_did_document, local_path_for
 from passport_vc.issue import IssuerKey, issue_credential, issue_credential_jwt

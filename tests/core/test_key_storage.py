@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from passport_vc.cli import main
+from passport_cli.main import main
 from passport_vc.did import default_resolver, did_web_to_url, local_path_for
 from passport_vc.errors import ConfigError, ConflictError, CryptographicSecurityError
 from passport_vc.keys import PrivateKey
@@ -281,7 +281,7 @@ def test_keys_show(tmp_path, passphrase_file, capsys):
 
 
 def test_master_key_command_prints_a_usable_key(capsys):
-    from passport_vc.cli import main
+    from passport_cli.main import main
     from passport_vc.keys.storage import parse_master_key
 
     assert main(["keys", "master-key"]) == 0

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from passport_vc.commands.demo_scene import DemoScene
+from passport_cli.demo_scene import DemoScene
 from tests.support.live import free_port
 
 

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 pytestmark = pytest.mark.slow
-PASSPORT = [sys.executable, "-m", "passport_vc.cli"]
+PASSPORT = [sys.executable, "-m", "passport_cli.main"]
 
 
 def _free_base() -> int:

@@ -12,8 +12,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from passport_vc.commands.demo import PASSWORD
-from passport_vc.commands.demo_scene import EMPLOYER, PROVIDERS, WORKER
+from passport_cli.demo_scene import EMPLOYER, PASSWORD, PROVIDERS, WORKER
 from tests.support.browser import axe_violations, launch
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

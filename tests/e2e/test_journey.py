@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from passport_vc.cli import main as passport
-from passport_vc.commands.demo import PASSWORD
-from passport_vc.commands.demo_scene import PROVIDERS, WORKER
+from passport_cli.demo_scene import PASSWORD, PROVIDERS, WORKER
+from passport_cli.main import main as passport
 from tests.support.browser import axe_violations, launch
 from tests.support.camera import camera_args, qr_picture, write_y4m
 
@@ -153,8 +152,8 @@ def test_paper_passport_verifies_offline(scene, tmp_path):
     assert texts, "no credential QR code found on the paper passport"
 
     issuer_state = scene.apps["issuer"].extensions["issuer"]
-    provider = issuer_state.provider("northfield")
-    status_urls = [issuer_state.status_list_url("northfield", purpose, 1)
+    provider = issuer_state.providers.provider("northfield")
+    status_urls = [issuer_state.status.status_list_url("northfield", purpose, 1)
                    for purpose in ("revocation", "suspension")]
     bundle = tmp_path / "bundle.json"
     args = ["verifier", "bundle", "--did", provider.did, "--trust-list",
@@ -206,8 +205,8 @@ def test_cli_verifies_a_demo_credential_over_http_only_when_told_to(scene, tmp_p
     plain http to localhost only for the hosts named in PASSPORT_HTTP_HOSTS (as the demo says)."""
     scene, _details, _clock = scene
     issuer = scene.service("issuer")
-    record = issuer.search("northfield", course="safeguarding-adults")[0]  # in date, active
-    (tmp_path / "cred.json").write_text(json.dumps(issuer.credential_document(record.id)))
+    record = issuer.register.search("northfield", course="safeguarding-adults")[0]  # in date, active
+    (tmp_path / "cred.json").write_text(json.dumps(issuer.issuance.credential_document(record.id)))
     monkeypatch.delenv("PASSPORT_HTTP_HOSTS", raising=False)
     assert passport(["verify", str(tmp_path / "cred.json")]) == 1
     assert "private or local network address" in capsys.readouterr().out

@@ -8,8 +8,8 @@ from flask import Flask
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 
 from passport_vc.errors import NotFoundError, ParsingError
-from passport_vc.integrations.flask import csrf, init_app, json_body
-from passport_vc.integrations.sql import Database, normalise_url
+from passport_web.flask import csrf, init_app, json_body
+from passport_web.sql import Database, normalise_url
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_logs_are_json_without_personal_data(app, caplog):
     import json as json_module
     import logging
 
-    from passport_vc.integrations.logs import JsonFormatter
+    from passport_web.logs import JsonFormatter
 
     with caplog.at_level(logging.INFO, logger="passport"):
         app.test_client().get("/missing?name=Amina+Okafor")

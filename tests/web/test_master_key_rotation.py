@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from passport_vc.cli import main
+from passport_cli.main import main
 from passport_vc.errors import CryptographicSecurityError
 from passport_vc.keys.storage import generate_master_key, open_private_key, parse_master_key
 
@@ -28,7 +28,7 @@ def _issuer_service():
     from issuer.config import IssuerConfig
     from issuer.service import IssuerService
     from issuer.storage import metadata
-    from passport_vc.integrations.sql import Database
+    from passport_web.sql import Database
 
     config = IssuerConfig.from_env()
     database = Database(config.database_url, metadata)
@@ -48,8 +48,8 @@ def _sealed_rows(service):
 
 def test_issuer_keys_move_to_the_new_master_key(issuer_env, monkeypatch, tmp_path, capsys):
     service = _issuer_service()
-    service.create_provider("Acme Care Training", "acme")
-    service.rotate_key("acme")
+    service.providers.create_provider("Acme Care Training", "acme")
+    service.providers.rotate_key("acme")
     before = _sealed_rows(service)
     service.db.dispose()
     new_key = generate_master_key()
@@ -76,14 +76,15 @@ def test_issuer_keys_move_to_the_new_master_key(issuer_env, monkeypatch, tmp_pat
         with pytest.raises(CryptographicSecurityError):
             open_private_key(new.sealed_private, parse_master_key(
                 issuer_env["PASSPORT_MASTER_KEY"]), context=new.vm_id)
-    record = service.issue("acme", "fire-safety", subject_name="Sam", completed=date(2026, 1, 2))
+    record = service.issuance.issue("acme", "fire-safety", subject_name="Sam", completed=date(2026,
+                                                                                              1, 2))
     assert record.document["proof"]["verificationMethod"].endswith("#key-2")
     service.db.dispose()
 
 
 def test_a_wrong_current_master_key_changes_nothing(issuer_env, monkeypatch, tmp_path, capsys):
     service = _issuer_service()
-    service.create_provider("Acme Care Training", "acme")
+    service.providers.create_provider("Acme Care Training", "acme")
     before = _sealed_rows(service)
     service.db.dispose()
     monkeypatch.setenv("PASSPORT_MASTER_KEY", generate_master_key())  # not the one in use
@@ -117,7 +118,7 @@ def test_wallet_keys_move_to_the_new_master_key(monkeypatch, database_url, tmp_p
     assert "1 wallet key is now sealed" in capsys.readouterr().out
     from sqlalchemy import create_engine, select
 
-    from passport_vc.integrations.sql import normalise_url
+    from passport_web.sql import normalise_url
     from wallet.storage import holder_keys
 
     engine = create_engine(normalise_url(database_url))

@@ -1,4 +1,4 @@
-"""Alembic migrations of the three services (passport_vc/integrations/sql.py, <svc>/migrations/).
+"""Alembic migrations of the three services (passport_web/sql.py, <svc>/migrations/).
 
 Each test runs on SQLite and PostgreSQL. The comparison with ``compare_metadata`` is what keeps
 the migrations true to each ``storage.py``: a table or column added there without a revision
@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from passport_vc.errors import ConfigError
-from passport_vc.integrations.sql import (
+from passport_web.sql import (
     Database,
     current_revision,
     downgrade,
@@ -153,7 +153,7 @@ def test_workers_starting_together_all_succeed(database_url, service):
 
 _WORKER = """
 import pathlib, sys, time
-from passport_vc.integrations.sql import Database, migrate
+from passport_web.sql import Database, migrate
 from issuer.storage import metadata
 
 folder, number, url = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]

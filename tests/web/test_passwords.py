@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from passport_vc.integrations.passwords import (
+from passport_web.passwords import (
     check_password,
     hash_password,
     locked_until,

@@ -1,6 +1,6 @@
-"""Alembic environment for the verifier's tables: the shared one in passport_vc.integrations."""
+"""Alembic environment for the verifier's tables: the shared one in passport_web."""
 
-from passport_vc.integrations.alembic_env import run_migrations
+from passport_web.alembic_env import run_migrations
 from verifier.config import VerifierConfig
 from verifier.storage import metadata
 

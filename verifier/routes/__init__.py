@@ -8,7 +8,7 @@ from .common import current_state
 
 
 def register_routes(app: Flask) -> None:
-    from passport_vc.integrations.flask import csrf
+    from passport_web.flask import csrf
 
     from . import accounts, api, oid4vp, records, scan, trust
 

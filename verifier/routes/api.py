@@ -4,7 +4,7 @@ Resolution HTTPS binding (DID Resolution §10 ``GET /1.0/identifiers/{did}``).
 ``POST /credentials/verify`` and ``POST /presentations/verify`` answer 200 with
 ``{verified: true, checks, warnings, errors}`` or 400 with ``verified: false``; a malformed call
 is a problem+json 400 (never a 500), raised as ParsingError and turned into problem details by
-passport_vc.integrations.flask.
+passport_web.flask.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from passport_vc.errors import DidResolutionError, ParsingError, PassportError
-from passport_vc.integrations.flask import json_body
 from passport_vc.result import VerificationResult
+from passport_web.flask import json_body
 
 from .common import current_state
 

@@ -155,7 +155,7 @@ def _refuse_nul(_endpoint, _values) -> None:
 @bp.errorhandler(PassportError)
 def _problem(error: PassportError):
     """Always JSON here, whatever the caller's Accept header: a wallet is reading it."""
-    from passport_vc.integrations.flask import problem_response
+    from passport_web.flask import problem_response
 
     return problem_response(error.to_problem(), error.status)
 

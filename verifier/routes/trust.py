@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from passport_vc.errors import ConflictError, MalformedValueError
 from passport_vc.trust import RECOGNITIONS
 
-from .. import records
+from .. import trust_entries
 from .common import current_state, current_user, login_required, manager_required
 
 bp = Blueprint("trust", __name__)
@@ -16,7 +16,7 @@ bp = Blueprint("trust", __name__)
 def _page(errors: dict, values: dict, status: int = 200):
     state, user = current_state(), current_user()
     configured = sorted(state.service.trust.entries.values(), key=lambda entry: entry.name)
-    local = records.local_trust_entries(state.db, user.organisation_id)
+    local = trust_entries.local_trust_entries(state.db, user.organisation_id)
     return render_template("verifier/trust.html", configured=configured, local=local,
                            recognitions=RECOGNITIONS, errors=errors, values=values,
                            now=state.service.clock()), status
@@ -33,7 +33,7 @@ def trust_list():
 def add_entry():
     state, user = current_state(), current_user()
     try:
-        records.add_trust_entry(state.db, user.organisation_id, user.id,
+        trust_entries.add_trust_entry(state.db, user.organisation_id, user.id,
                                 did=request.form.get("did", ""),
                                 name=request.form.get("name", ""),
                                 recognised_for=request.form.get("recognised_for", ""),
@@ -48,6 +48,6 @@ def add_entry():
 @manager_required
 def remove_entry():
     state, user = current_state(), current_user()
-    records.remove_trust_entry(state.db, user.organisation_id, request.form.get("did", ""))
+    trust_entries.remove_trust_entry(state.db, user.organisation_id, request.form.get("did", ""))
     flash("The provider was removed from your list", "success")
     return redirect(url_for("trust.trust_list"), 303)

@@ -1,6 +1,6 @@
-"""Alembic environment for the wallet's tables: the shared one in passport_vc.integrations."""
+"""Alembic environment for the wallet's tables: the shared one in passport_web."""
 
-from passport_vc.integrations.alembic_env import run_migrations
+from passport_web.alembic_env import run_migrations
 from wallet.config import WalletConfig
 from wallet.storage import metadata
 

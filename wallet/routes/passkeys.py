@@ -30,7 +30,7 @@ from werkzeug.exceptions import HTTPException
 
 from passport_vc.clock import format_datetime, parse_datetime
 from passport_vc.errors import AuthError, MalformedValueError, PassportError
-from passport_vc.integrations.flask import (
+from passport_web.flask import (
     handle_csrf_error,
     handle_http_error,
     handle_passport_error,

@@ -86,7 +86,7 @@ def client(app):
 
 @pytest.fixture
 def acme(service):
-    return service.create_provider("Acme Care Training", "acme")
+    return service.providers.create_provider("Acme Care Training", "acme")
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def holder():
 def login(service):
     """login(client, slug, email, role=…): make a staff account and sign the client in."""
     def sign_in(client, slug: str, email: str, *, role: str = "admin"):
-        user = service.create_user(slug, email, PASSWORD, role)
+        user = service.access.create_user(slug, email, PASSWORD, role)
         response = client.post("/sign-in", data={"email": email, "password": PASSWORD})
         assert response.status_code == 302, response.data
         return user

@@ -13,7 +13,7 @@ ISSUE = {"course": "fire-safety", "subject_name": "Sam Taylor", "completed": "20
 
 @pytest.fixture
 def token(service, acme):
-    return service.create_api_token("acme", "Learning system")[1]
+    return service.access.create_api_token("acme", "Learning system")[1]
 
 
 def _auth(token: str) -> dict:
@@ -67,7 +67,7 @@ def test_bad_input_is_a_clear_problem_and_changes_nothing(client, service, token
     assert response.status_code == status, response.json
     assert response.mimetype == "application/problem+json"
     assert response.json["detail"]
-    assert service.counts("acme")["total"] == 0
+    assert service.register.counts("acme")["total"] == 0
 
 
 def test_malformed_bodies(client, token):
@@ -79,15 +79,15 @@ def test_malformed_bodies(client, token):
 
 
 def test_withdrawn_token_stops_working(client, service, token):
-    [made] = service.api_tokens_of("acme")
-    service.revoke_api_token("acme", made.id)
+    [made] = service.access.api_tokens_of("acme")
+    service.access.revoke_api_token("acme", made.id)
     assert client.get("/api/v1/credentials", headers=_auth(token)).status_code == 401
 
 
 def test_another_providers_token_cannot_reach_records(client, service, token):
     record = client.post("/api/v1/credentials", json=ISSUE, headers=_auth(token)).json
-    service.create_provider("Other Org", "other")
-    other = _auth(service.create_api_token("other", "theirs")[1])
+    service.providers.create_provider("Other Org", "other")
+    other = _auth(service.access.create_api_token("other", "theirs")[1])
     for method, path, body in [("get", f"/api/v1/credentials/{record['id']}", None),
                                ("post", f"/api/v1/credentials/{record['id']}/revoke",
                                 {"reason": "x"}),
@@ -95,7 +95,7 @@ def test_another_providers_token_cannot_reach_records(client, service, token):
         response = getattr(client, method)(path, json=body, headers=other)
         assert response.status_code == 404, path
     assert client.get("/api/v1/credentials", headers=other).json["items"] == []
-    assert service.record(record["id"]).state == "active"
+    assert service.register.record(record["id"]).state == "active"
 
 
 def test_unknown_action_and_state_errors(client, token):
@@ -133,7 +133,8 @@ def test_vc_api_issue_and_status(conformance, clock, fetcher_for):
 
     client = conformance.test_client()
     service = conformance.extensions["issuer"]
-    issuers = service.ensure_conformance_issuers()  # already made at start-up: same DIDs
+    # already made at start-up: the same DIDs come back
+    issuers = service.conformance.ensure_conformance_issuers()
     verifier = Verifier(resolver=default_resolver(), fetch=fetcher_for(client, clock),
                         clock=clock)
     for curve, suite in (("Ed25519", "eddsa-rdfc-2022"), ("P-256", "ecdsa-rdfc-2019")):
@@ -176,7 +177,7 @@ def test_vc_api_issue_and_status(conformance, clock, fetcher_for):
 ])
 def test_vc_api_rejects_malformed_credentials(conformance, mutate):
     client = conformance.test_client()
-    issuers = conformance.extensions["issuer"].ensure_conformance_issuers()
+    issuers = conformance.extensions["issuer"].conformance.ensure_conformance_issuers()
     credential = _vc(issuers["Ed25519"])
     mutate(credential)
     response = client.post("/credentials/issue", json={"credential": credential})

@@ -25,8 +25,8 @@ def test_issue_and_offer_in_a_browser(sqlite_url, tmp_path, clock):
     app = create_app(IssuerConfig.for_tests(sqlite_url, tmp_path, clock=clock,
                                             public_url=f"http://localhost:{port}"))
     service = app.extensions["issuer"]
-    service.create_provider("Acme Care Training", "acme")
-    service.create_user("acme", "ann@acme.example", "correct horse battery")
+    service.providers.create_provider("Acme Care Training", "acme")
+    service.access.create_user("acme", "ann@acme.example", "correct horse battery")
     with live_server(app, port) as base, sync_playwright() as playwright:
         browser = launch(playwright)
         try:

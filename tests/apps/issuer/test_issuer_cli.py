@@ -1,4 +1,4 @@
-"""``passport issuer …`` in-process through passport_vc.cli.main, configured the way an operator
+"""``passport issuer …`` in-process through passport_cli.main.main, configured the way an operator
 configures it: environment variables."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from passport_vc.cli import main
+from passport_cli.main import main
 from passport_vc.keys.storage import generate_master_key
 
 
@@ -58,7 +58,7 @@ def test_cli_revoke_and_errors(environment, capsys):
     from issuer.config import IssuerConfig
     from issuer.service import IssuerService
     from issuer.storage import metadata
-    from passport_vc.integrations.sql import Database
+    from passport_web.sql import Database
 
     assert main(["issuer", "add-provider", "acme", "Acme Care Training"]) == 0
     config = IssuerConfig.from_env()
@@ -66,10 +66,10 @@ def test_cli_revoke_and_errors(environment, capsys):
     service = IssuerService(database, config)
     from datetime import date
 
-    record = service.issue("acme", "fire-safety", subject_name="Sam",
+    record = service.issuance.issue("acme", "fire-safety", subject_name="Sam",
                            completed=date(2026, 1, 2))
     assert main(["issuer", "revoke", record.id, "--reason", "Issued in error"]) == 0
-    assert service.record(record.id).state == "revoked"
+    assert service.register.record(record.id).state == "revoked"
     assert main(["issuer", "revoke", record.id, "--reason", "again"]) == 1
     assert main(["issuer", "import", "missing.csv", "--provider", "acme"]) == 1
     assert "There is no file called missing.csv" in capsys.readouterr().err

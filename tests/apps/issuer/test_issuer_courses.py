@@ -31,7 +31,8 @@ def _text(response) -> str:
 
 def _own(service, slug: str = "acme") -> dict:
     national = load_catalogue()
-    return {key: course for key, course in service.courses(slug).items() if key not in national}
+    return {key: course for key,
+            course in service.catalogue.courses(slug).items() if key not in national}
 
 
 # --- the list --------------------------------------------------------------------------------
@@ -78,7 +79,7 @@ def test_adding_a_course_lists_it_and_puts_it_in_the_issue_picker(admin, service
         "course": "dementia-care-in-practice", "subject_name": "Sam Taylor",
         "completed-day": "2", "completed-month": "11", "completed-year": "2026"})
     assert issued.status_code == 302
-    record = service.search("acme")[0]
+    record = service.register.search("acme")[0]
     assert record.course_key == "dementia-care-in-practice"
     assert record.valid_until == date(2028, 11, 2)  # completion + 24 months
     achievement = record.document["credentialSubject"]["achievement"]
@@ -111,7 +112,7 @@ def test_own_courses_can_be_named_in_an_uploaded_file(admin, service):
     admin.post("/courses/new", data=DEMENTIA)
     data = ("name,course,completed\nSam Taylor,Dementia care in practice,2026-03-01\n"
             "Alex Khan,dementia-care-in-practice,2026-03-02\n")
-    report = service.import_csv("acme", data.encode())
+    report = service.imports.import_csv("acme", data.encode())
     assert (report.issued, report.errors) == (2, [])
 
 
@@ -231,7 +232,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, acme, service):
 
 def test_one_providers_courses_are_not_shown_to_another(app, admin, service, login):
     admin.post("/courses/new", data=DEMENTIA)
-    service.create_provider("Bright Care Training", "bright")
+    service.providers.create_provider("Bright Care Training", "bright")
     other = app.test_client()
     login(other, "bright", "bo@bright.example")
     assert "Dementia care in practice" not in _text(other.get("/courses"))
@@ -240,7 +241,7 @@ def test_one_providers_courses_are_not_shown_to_another(app, admin, service, log
         "course": "dementia-care-in-practice", "subject_name": "Sam Taylor",
         "completed-day": "2", "completed-month": "11", "completed-year": "2026"})
     assert refused.status_code == 400
-    assert service.counts("bright")["total"] == 0
+    assert service.register.counts("bright")["total"] == 0
     # the same title is free for the other provider
     assert other.post("/courses/new", data=DEMENTIA).status_code == 302
     assert list(_own(service, "bright")) == ["dementia-care-in-practice"]
@@ -260,8 +261,8 @@ def test_courses_pages_in_a_browser(sqlite_url, tmp_path, clock):
     application = create_app(IssuerConfig.for_tests(sqlite_url, tmp_path, clock=clock,
                                                     public_url=f"http://localhost:{port}"))
     service = application.extensions["issuer"]
-    service.create_provider("Acme Care Training", "acme")
-    service.create_user("acme", "ann@acme.example", "correct horse battery")
+    service.providers.create_provider("Acme Care Training", "acme")
+    service.access.create_user("acme", "ann@acme.example", "correct horse battery")
     with live_server(application, port) as base, sync_playwright() as playwright:
         browser = launch(playwright)
         try:

@@ -10,8 +10,8 @@ import requests
 
 from issuer import create_app
 from issuer.config import IssuerConfig
-from passport_vc.integrations.network import Network, NetworkSettings
 from passport_vc.oid4vci import PRE_AUTHORIZED_GRANT, make_proof_jwt, parse_offer_uri
+from passport_web.network import Network, NetworkSettings
 from tests.support.live import free_port, live_server
 
 
@@ -21,11 +21,11 @@ def test_offer_to_wallet_and_verification_over_http(sqlite_url, tmp_path, clock,
     config = IssuerConfig.for_tests(sqlite_url, tmp_path, clock=clock, public_url=base)
     app = create_app(config)
     service = app.extensions["issuer"]
-    provider = service.create_provider("Acme Care Training", "acme")
+    provider = service.providers.create_provider("Acme Care Training", "acme")
     assert provider.did == f"did:web:localhost%3A{port}:providers:acme"
-    record = service.issue("acme", "safeguarding-adults", subject_name="Sam Taylor",
+    record = service.issuance.issue("acme", "safeguarding-adults", subject_name="Sam Taylor",
                            completed=date(2026, 6, 1))
-    offer = service.create_offer(record.id)
+    offer = service.delivery.create_offer(record.id)
     key, did, vm = holder
     with live_server(app, port), requests.Session() as http:
         offer_url = parse_offer_uri(offer.uri)["credential_offer_uri"]
@@ -53,7 +53,7 @@ def test_offer_to_wallet_and_verification_over_http(sqlite_url, tmp_path, clock,
         assert all(entry["list_url"].startswith(base + "/status/acme/")
                    for entry in result.facts["status"])
 
-        service.revoke(record.id, "Issued to the wrong person")
+        service.status.revoke(record.id, "Issued to the wrong person")
         again = Network(settings, clock=clock).verifier().verify_credential(credential)
         assert not again.verified
         assert again.check("status").ok is False

@@ -30,25 +30,25 @@ def _count(service, table) -> int:
 
 def test_1000_rows_with_10_bad_then_rerun_issues_nothing(service, acme, verifier):
     text = _cohort(1000, bad_every=100)
-    report = service.import_csv("acme", io.BytesIO(text.encode()), filename="cohort.csv")
+    report = service.imports.import_csv("acme", io.BytesIO(text.encode()), filename="cohort.csv")
     assert (report.total, report.issued, report.skipped, report.failed) == (1000, 990, 0, 10)
     assert all("real date" in error.message for error in report.errors)
     assert [error.row_no for error in report.errors][:2] == [101, 201]  # file line numbers
     assert _count(service, records) == 990
     assert _count(service, status_indexes) == 990 * 2
-    sample = verifier.verify_credential(service.record(report.record_ids[0]).document)
+    sample = verifier.verify_credential(service.register.record(report.record_ids[0]).document)
     # back-filled yearly training from 2025 has expired by now; everything else checks out
     assert [c.name for c in sample.checks if not c.ok] == ["validity"]
     assert sample.check("proof").ok and sample.check("status").ok
 
-    again = service.import_csv("acme", io.StringIO(text))
+    again = service.imports.import_csv("acme", io.StringIO(text))
     assert (again.issued, again.skipped, again.failed) == (0, 990, 10)
     assert _count(service, records) == 990
 
     csv_report = error_report_csv(report.errors)
     assert csv_report.splitlines()[0].startswith("line,problem,name")
     assert len(csv_report.splitlines()) == 11
-    stored = service.import_errors("acme", report.batch_id)
+    stored = service.imports.import_errors("acme", report.batch_id)
     assert [e.row_no for e in stored] == [e.row_no for e in report.errors]
 
 
@@ -60,23 +60,24 @@ def test_a_failure_midway_leaves_nothing_and_a_rerun_completes(service, acme):
             raise KeyboardInterrupt  # the import is killed half way through
 
     with pytest.raises(KeyboardInterrupt):
-        service.import_csv("acme", text, crash)
+        service.imports.import_csv("acme", text, crash)
     assert _count(service, records) == 0
     assert _count(service, status_indexes) == 0
 
     seen = []
-    report = service.import_csv("acme", text, lambda done, total: seen.append((done, total)))
+    report = service.imports.import_csv("acme", text, lambda done, total: seen.append((done,
+                                                                                       total)))
     assert report.issued == 60 and seen[-1] == (60, 60)
     with service.db.reading() as session:
         pairs = session.execute(select(records.c.revocation_list, records.c.revocation_index)
                                 ).all()
     assert len(set(pairs)) == 60  # no status index used twice
-    assert service.import_csv("acme", text).issued == 0
+    assert service.imports.import_csv("acme", text).issued == 0
 
 
 def test_duplicate_rows_within_a_file_are_issued_once(service, acme):
     text = "name,course,completed\nSam,fire-safety,2026-01-02\nSam,fire-safety,02/01/2026\n"
-    report = service.import_csv("acme", text)
+    report = service.imports.import_csv("acme", text)
     assert (report.issued, report.skipped) == (1, 1)
 
 
@@ -88,7 +89,7 @@ def test_row_level_problems_are_explained(service, acme):
             "Sam,fire-safety,2026-01-02,-4,\n"
             "Sam,fire-safety,2026-01-02,,not-an-email\n"
             "Kim,fire-safety,2026-01-02,3.5,kim@example.com\n")
-    report = service.import_csv("acme", text)
+    report = service.imports.import_csv("acme", text)
     assert report.issued == 1
     messages = {error.row_no: error.message for error in report.errors}
     assert "name" in messages[2]
@@ -106,7 +107,7 @@ def test_row_level_problems_are_explained(service, acme):
 ])
 def test_unreadable_files_are_refused_whole(service, acme, text, words):
     with pytest.raises(MalformedValueError) as raised:
-        service.import_csv("acme", text)
+        service.imports.import_csv("acme", text)
     assert words in raised.value.detail
     assert _count(service, records) == 0
 

@@ -15,7 +15,7 @@ ISSUER = "http://localhost:5001"
 
 @pytest.fixture
 def record(service, acme):
-    return service.issue("acme", "fire-safety", subject_name="Sam Taylor",
+    return service.issuance.issue("acme", "fire-safety", subject_name="Sam Taylor",
                          completed=date(2026, 1, 2))
 
 
@@ -42,7 +42,7 @@ def _credential(client, token, body):
 
 
 def test_full_flow_ldp_vc(client, service, record, holder, clock, verifier):
-    offer = service.create_offer(record.id)
+    offer = service.delivery.create_offer(record.id)
     assert offer.uri.startswith("openid-credential-offer://?credential_offer_uri=")
     served = client.get(_offer_path(offer.uri))
     assert served.status_code == 200 and served.headers["Cache-Control"] == "no-store"
@@ -73,7 +73,7 @@ def test_full_flow_ldp_vc(client, service, record, holder, clock, verifier):
     assert credential["credentialSubject"]["id"] == did
     assert credential["credentialStatus"] == record.document["credentialStatus"]
     assert verifier.verify_credential(credential).verified
-    stored = service.record(record.id)
+    stored = service.register.record(record.id)
     assert stored.holder_did == did
     # the access token and the offer are single use
     again = _credential(client, token.json["access_token"], {
@@ -84,7 +84,7 @@ def test_full_flow_ldp_vc(client, service, record, holder, clock, verifier):
 
 
 def test_legacy_proof_and_jwt_format(client, service, record, holder, clock, verifier):
-    offer = service.create_offer(record.id)
+    offer = service.delivery.create_offer(record.id)
     token = _token(client, offer.pre_authorized_code).json["access_token"]
     nonce = client.post("/nonce").json["c_nonce"]
     response = _credential(client, token, {"format": "jwt_vc_json", "proof": {
@@ -97,7 +97,7 @@ def test_legacy_proof_and_jwt_format(client, service, record, holder, clock, ver
 
 
 def test_replayed_pre_authorized_code_is_refused(client, service, record):
-    offer = service.create_offer(record.id)
+    offer = service.delivery.create_offer(record.id)
     assert _token(client, offer.pre_authorized_code).status_code == 200
     replay = _token(client, offer.pre_authorized_code)
     assert replay.status_code == 400
@@ -106,7 +106,7 @@ def test_replayed_pre_authorized_code_is_refused(client, service, record):
 
 
 def test_wrong_nonce_is_refused(client, service, record, holder, clock):
-    offer = service.create_offer(record.id)
+    offer = service.delivery.create_offer(record.id)
     token = _token(client, offer.pre_authorized_code).json["access_token"]
     client.post("/nonce")
     response = _credential(client, token, {
@@ -120,7 +120,7 @@ def test_wrong_nonce_is_refused(client, service, record, holder, clock):
         "proofs": {"jwt": [_proof(holder, clock, nonce)]}})
     assert retry.status_code == 200
     # a nonce is single use
-    reused = service.create_offer(record.id)
+    reused = service.delivery.create_offer(record.id)
     other = _token(client, reused.pre_authorized_code).json["access_token"]
     response = _credential(client, other, {
         "credential_configuration_id": "CareTrainingCredential_ldp_vc",
@@ -129,7 +129,7 @@ def test_wrong_nonce_is_refused(client, service, record, holder, clock):
 
 
 def test_expired_nonce_and_offer(client, service, record, holder, clock):
-    offer = service.create_offer(record.id)
+    offer = service.delivery.create_offer(record.id)
     token = _token(client, offer.pre_authorized_code).json["access_token"]
     nonce = client.post("/nonce").json["c_nonce"]
     clock.advance(minutes=6)
@@ -143,7 +143,7 @@ def test_expired_nonce_and_offer(client, service, record, holder, clock):
         "credential_configuration_id": "CareTrainingCredential_ldp_vc",
         "proofs": {"jwt": [_proof(holder, clock, fresh_nonce)]}})
     assert response.status_code == 401 and response.json["error"] == "invalid_token"
-    late = service.create_offer(record.id)
+    late = service.delivery.create_offer(record.id)
     clock.advance(days=15)
     assert client.get(_offer_path(late.uri)).status_code == 410
     expired = _token(client, late.pre_authorized_code)
@@ -151,7 +151,7 @@ def test_expired_nonce_and_offer(client, service, record, holder, clock):
 
 
 def test_transaction_code(client, service, record):
-    offer = service.create_offer(record.id, with_tx_code=True)
+    offer = service.delivery.create_offer(record.id, with_tx_code=True)
     assert offer.tx_code and len(offer.tx_code) == 6 and offer.tx_code.isdigit()
     grant = client.get(_offer_path(offer.uri)).json["grants"][PRE_AUTHORIZED_GRANT]
     assert grant["tx_code"] == {"input_mode": "numeric", "length": 6,
@@ -163,13 +163,13 @@ def test_transaction_code(client, service, record):
     assert _token(client, offer.pre_authorized_code, wrong).json["error"] == "invalid_grant"
     assert _token(client, offer.pre_authorized_code, offer.tx_code).status_code == 200
     # guessing is limited
-    guarded = service.create_offer(record.id, with_tx_code=True)
+    guarded = service.delivery.create_offer(record.id, with_tx_code=True)
     wrong = "000000" if guarded.tx_code != "000000" else "111111"
     for _ in range(5):
         _token(client, guarded.pre_authorized_code, wrong)
     locked = _token(client, guarded.pre_authorized_code, guarded.tx_code)
     assert locked.status_code == 400 and locked.json["error"] == "invalid_grant"
-    plain = service.create_offer(record.id)
+    plain = service.delivery.create_offer(record.id)
     assert _token(client, plain.pre_authorized_code, "123456").json["error"] == \
         "invalid_request"
 
@@ -189,7 +189,7 @@ def test_credential_endpoint_errors(client, service, record, holder, clock):
     assert _credential(client, "nope", body).json["error"] == "invalid_token"
 
     def fresh_token():
-        return _token(client, service.create_offer(record.id).pre_authorized_code
+        return _token(client, service.delivery.create_offer(record.id).pre_authorized_code
                       ).json["access_token"]
 
     token = fresh_token()
@@ -210,17 +210,17 @@ def test_credential_endpoint_errors(client, service, record, holder, clock):
                           headers={"Authorization": f"Bearer {token}"})
     assert garbage.status_code == 400 and garbage.json["error"] == "invalid_credential_request"
     # a credential revoked after the offer is not handed out
-    service.revoke(record.id, "Issued in error")
+    service.status.revoke(record.id, "Issued in error")
     denied = _credential(client, token, {**body, "proofs": {"jwt": [
         _proof(holder, clock, nonce)]}})
     assert denied.json["error"] == "credential_request_denied"
-    assert service.record(record.id).holder_did is None
+    assert service.register.record(record.id).holder_did is None
 
 
 def test_offers_only_for_active_credentials(client, service, record):
-    service.revoke(record.id, "Issued in error")
+    service.status.revoke(record.id, "Issued in error")
     from passport_vc.errors import GoneError
 
     with pytest.raises(GoneError):
-        service.create_offer(record.id)
+        service.delivery.create_offer(record.id)
     assert client.get("/offers/unknown").status_code == 404

@@ -20,8 +20,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from passport_vc.integrations.openapi import load_openapi
 from passport_vc.oid4vci import PRE_AUTHORIZED_GRANT, make_proof_jwt
+from passport_web.openapi import load_openapi
 from tests.support.openapi import (
     ResponseChecker,
     examples_of,
@@ -139,10 +139,10 @@ def _proof(holder, clock, nonce: str) -> str:
 
 def test_real_responses_match_the_document(conformance_app, checker, document, holder, clock):
     service = conformance_app.extensions["issuer"]
-    service.create_provider("Acme Care Training", "acme")
-    service.create_provider("Own Host Training", "own-host", host="localhost")
-    service.create_provider("Path Host Training", "path-host", host="localhost/people")
-    token = service.create_api_token("acme", "Learning system")[1]
+    service.providers.create_provider("Acme Care Training", "acme")
+    service.providers.create_provider("Own Host Training", "own-host", host="localhost")
+    service.providers.create_provider("Path Host Training", "path-host", host="localhost/people")
+    token = service.access.create_api_token("acme", "Learning system")[1]
     auth = {"Authorization": f"Bearer {token}"}
     call = Recorder(conformance_app.test_client(), checker)
 
@@ -214,7 +214,7 @@ def test_real_responses_match_the_document(conformance_app, checker, document, h
          headers=auth)  # 409
     call("POST", offers, f"/api/v1/credentials/{record['id']}/offers", headers=auth)  # 410
 
-    test_issuer = next(p.did for p in service.list_providers() if p.did_method == "key")
+    test_issuer = next(p.did for p in service.providers.list_providers() if p.did_method == "key")
     unsigned = {"@context": ["https://www.w3.org/ns/credentials/v2"],
                 "type": ["VerifiableCredential"], "issuer": test_issuer,
                 "credentialSubject": {"id": "did:example:sam"}}
@@ -278,18 +278,20 @@ KNOWN_500_POSTGRES = [
 
 def _known_500(app, method: str, path: str, body) -> int:
     service = app.extensions["issuer"]
-    service.create_provider("Acme Care Training", "acme")
-    token = service.create_api_token("acme", "Learning system")[1]
+    service.providers.create_provider("Acme Care Training", "acme")
+    token = service.access.create_api_token("acme", "Learning system")[1]
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     if path == "/credential":
-        offer = service.create_offer(service.issue("acme", "fire-safety", subject_name="Sam",
+        offer = service.delivery.create_offer(service.issuance.issue("acme", "fire-safety",
+                                                                     subject_name="Sam",
                                                    completed=date(2026, 1, 2)).id)
-        headers["Authorization"] = "Bearer " + service.token({
+        headers["Authorization"] = "Bearer " + service.delivery.token({
             "grant_type": PRE_AUTHORIZED_GRANT,
             "pre-authorized_code": offer.pre_authorized_code})["access_token"]
     if isinstance(body, dict) and body.get("credentialId") == "ISSUED":
-        test_issuer = next(p.did for p in service.list_providers() if p.did_method == "key")
-        body = {**body, "credentialId": service.vc_api_issue({
+        test_issuer = next(p.did for p in service.providers.list_providers()
+                           if p.did_method == "key")
+        body = {**body, "credentialId": service.conformance.vc_api_issue({
             "credential": {"@context": ["https://www.w3.org/ns/credentials/v2"],
                            "type": ["VerifiableCredential"], "issuer": test_issuer,
                            "credentialSubject": {"id": "did:example:sam"}},
@@ -338,16 +340,16 @@ class LiveIssuer:
         self.app, self.base_url, self.database = app, base_url, database
         self.service = service = app.extensions["issuer"]
         host = urlsplit(base_url).netloc
-        service.create_provider("Acme Care Training", "acme")
-        service.create_provider("Own Host Training", "own-host", host=host)
-        service.create_provider("Path Host Training", "path-host", host=host + "/people")
-        self.token = service.create_api_token("acme", "schemathesis")[1]
+        service.providers.create_provider("Acme Care Training", "acme")
+        service.providers.create_provider("Own Host Training", "own-host", host=host)
+        service.providers.create_provider("Path Host Training", "path-host", host=host + "/people")
+        self.token = service.access.create_api_token("acme", "schemathesis")[1]
         self.revoked = self._record()
-        service.revoke(self.revoked, "Issued in error")
+        service.status.revoke(self.revoked, "Issued in error")
         self.active = self._record()
-        self.test_issuer = next(p.did for p in service.list_providers()
+        self.test_issuer = next(p.did for p in service.providers.list_providers()
                                 if p.did_method == "key" and p.curve == "Ed25519")
-        self.status_credential = service.vc_api_issue({
+        self.status_credential = service.conformance.vc_api_issue({
             "credential": {"@context": ["https://www.w3.org/ns/credentials/v2"],
                            "type": ["VerifiableCredential"], "issuer": self.test_issuer,
                            "credentialSubject": {"id": "did:example:sam"}},
@@ -357,7 +359,7 @@ class LiveIssuer:
         self.holder = (key, verification_method_for(did_key_from_public_key(key.public_key)))
 
     def _record(self) -> str:
-        return self.service.issue("acme", "fire-safety", subject_name="Sam Taylor",
+        return self.service.issuance.issue("acme", "fire-safety", subject_name="Sam Taylor",
                                   completed=date(2026, 1, 2)).id
 
     def record_id(self, generated):
@@ -368,21 +370,21 @@ class LiveIssuer:
             return self.revoked
         record = self._record()
         if choice == 2:
-            self.service.suspend(record, "On leave")
+            self.service.status.suspend(record, "On leave")
         return record
 
     def offer(self):
-        return self.service.create_offer(self.active)
+        return self.service.delivery.create_offer(self.active)
 
     def access_token(self) -> str:
-        return self.service.token({"grant_type": PRE_AUTHORIZED_GRANT,
+        return self.service.delivery.token({"grant_type": PRE_AUTHORIZED_GRANT,
                                    "pre-authorized_code": self.offer().pre_authorized_code}
                                   )["access_token"]
 
     def proof(self) -> str:
         key, vm = self.holder
         return make_proof_jwt(key, kid=vm, audience=self.base_url,
-                              nonce=self.service.nonce()["c_nonce"])
+                              nonce=self.service.delivery.nonce()["c_nonce"])
 
     def prepare(self, case) -> dict:
         """Put real data into the generated case; the headers to send with it."""

@@ -30,7 +30,7 @@ def test_pages_need_sign_in(client, acme):
 
 
 def test_sign_in_failures_are_plain_and_throttled(client, service, acme):
-    service.create_user("acme", "ann@acme.example", "correct horse battery")
+    service.access.create_user("acme", "ann@acme.example", "correct horse battery")
     wrong = client.post("/sign-in", data={"email": "ann@acme.example", "password": "nope"})
     assert wrong.status_code == 400
     assert b"The email address or password is not right" in wrong.data
@@ -78,7 +78,8 @@ def test_certificate_qr_holds_the_whole_credential(service, acme, verifier):
     from issuer.certificate import MIN_QR_MM, QR_MM, certificate_qr
     from passport_vc.qr import MAX_PAPER_VERSION, decode_compact, qr_matrix_version
 
-    record = service.issue("acme", "care-certificate-standard-10", subject_name="Sam Taylor",
+    record = service.issuance.issue("acme", "care-certificate-standard-10",
+                                    subject_name="Sam Taylor",
                            completed=date(2026, 1, 2), hours=6,
                            assessment_method="Observed practice")
     payload, png = certificate_qr(record)
@@ -102,7 +103,7 @@ def test_issue_form_errors_change_nothing(client, service, acme, login):
         assert response.status_code == 400, change
         assert message in response.data and b"govuk-error-summary" in response.data
         assert b"<title>Error:" in response.data
-    assert service.counts("acme")["total"] == 0
+    assert service.register.counts("acme")["total"] == 0
 
 
 def test_status_changes_with_reasons(client, service, acme, login):
@@ -113,15 +114,15 @@ def test_status_changes_with_reasons(client, service, acme, login):
     bogus = client.post(f"/records/{record_id}/status", data={"action": "delete",
                                                               "reason": "x"})
     assert bogus.status_code == 400
-    assert service.record(record_id).state == "active"
+    assert service.register.record(record_id).state == "active"
     client.post(f"/records/{record_id}/status", data={"action": "suspend",
                                                       "reason": "Checking it"})
-    assert service.record(record_id).state == "suspended"
+    assert service.register.record(record_id).state == "suspended"
     client.post(f"/records/{record_id}/status", data={"action": "reinstate", "reason": ""})
-    assert service.record(record_id).state == "active"
+    assert service.register.record(record_id).state == "active"
     client.post(f"/records/{record_id}/status", data={"action": "revoke",
                                                       "reason": "Wrong person"})
-    revoked = service.record(record_id)
+    revoked = service.register.record(record_id)
     assert revoked.state == "revoked" and revoked.reason == "Wrong person"
     page = client.get(f"/records/{record_id}").data
     assert b"Revoked" in page and b"Wrong person" in page
@@ -136,15 +137,16 @@ def test_correct_a_credential(client, service, acme, login):
                            data={**FORM, "subject_name": "Sam Tailor"})
     new_id = _record_id(response)
     assert new_id != record_id
-    assert service.record(record_id).state == "replaced"
-    assert service.record(new_id).replaces == record_id
+    assert service.register.record(record_id).state == "replaced"
+    assert service.register.record(new_id).replaces == record_id
     assert client.get(f"/records/{record_id}/correct").status_code == 404
 
 
 def test_register_search_and_export(client, service, acme, login):
     login(client, "acme", "ann@acme.example")
-    service.issue("acme", "fire-safety", subject_name="Sam Taylor", completed=date(2026, 1, 2))
-    service.issue("acme", "medication", subject_name="=cmd|' /C calc'!A0",
+    service.issuance.issue("acme", "fire-safety", subject_name="Sam Taylor", completed=date(2026,
+                                                                                            1, 2))
+    service.issuance.issue("acme", "medication", subject_name="=cmd|' /C calc'!A0",
                   completed=date(2025, 1, 2))
     page = client.get("/register?q=taylor")
     assert b"Sam Taylor" in page.data and b"1 found" in page.data
@@ -176,7 +178,7 @@ def test_bulk_upload_page(client, service, acme, login):
     columns = client.post("/import", data={"file": (io.BytesIO(b"a,b\n1,2\n"), "x.csv")},
                           content_type="multipart/form-data")
     assert columns.status_code == 400 and b"Missing: name, course, completed" in columns.data
-    assert service.counts("acme")["total"] == 1
+    assert service.register.counts("acme")["total"] == 1
 
 
 def test_keys_and_tokens_are_for_administrators(client, service, acme, login):
@@ -191,11 +193,11 @@ def test_keys_page_rotates_and_removes(client, service, acme, login):
     login(client, "acme", "ann@acme.example")
     assert b"key-1" in client.get("/keys").data
     client.post("/keys/rotate")
-    assert [key.state for key in service.keys("acme")] == ["retired", "active"]
+    assert [key.state for key in service.providers.keys("acme")] == ["retired", "active"]
     client.post("/keys/remove", data={"vm_id": acme.did + "#key-1"})  # not confirmed
-    assert service.keys("acme")[0].state == "retired"
+    assert service.providers.keys("acme")[0].state == "retired"
     client.post("/keys/remove", data={"vm_id": acme.did + "#key-1", "confirm": "yes"})
-    assert service.keys("acme")[0].state == "removed"
+    assert service.providers.keys("acme")[0].state == "removed"
     did = client.get("/providers/acme/did.json")
     assert did.mimetype == "application/did+json"
     assert [m["id"] for m in did.json["verificationMethod"]] == [acme.did + "#key-2"]
@@ -205,19 +207,19 @@ def test_api_token_page_shows_the_secret_once(client, service, acme, login):
     login(client, "acme", "ann@acme.example")
     made = client.post("/api-tokens", data={"name": "Learning system"})
     secret = re.search(rb"spi_[A-Za-z0-9_-]{40,}", made.data).group(0).decode()
-    assert service.provider_for_token(secret).slug == "acme"
+    assert service.access.provider_for_token(secret).slug == "acme"
     assert secret.encode() not in client.get("/api-tokens").data
     assert client.post("/api-tokens", data={"name": ""}).status_code == 400
-    [token] = service.api_tokens_of("acme")
+    [token] = service.access.api_tokens_of("acme")
     client.post(f"/api-tokens/{token.id}/revoke")
-    assert service.api_tokens_of("acme")[0].revoked_at is not None
+    assert service.access.api_tokens_of("acme")[0].revoked_at is not None
 
 
 @pytest.fixture
 def two_providers(app, service, login):
-    service.create_provider("Acme Care Training", "acme")
-    service.create_provider("Other Org", "other")
-    record = service.issue("acme", "fire-safety", subject_name="Sam Taylor",
+    service.providers.create_provider("Acme Care Training", "acme")
+    service.providers.create_provider("Other Org", "other")
+    record = service.issuance.issue("acme", "fire-safety", subject_name="Sam Taylor",
                            completed=date(2026, 1, 2))
     intruder = app.test_client()
     login(intruder, "other", "eve@other.example")
@@ -236,8 +238,8 @@ def test_another_providers_staff_get_404_on_every_record_route(service, two_prov
         assert intruder.post(path, data=data).status_code == 404, path
     assert b"Sam Taylor" not in intruder.get("/register?q=sam").data
     assert b"Sam Taylor" not in intruder.get("/register.csv").data
-    assert service.record(record.id).state == "active"
-    assert service.offers_for(record.id) == []
+    assert service.register.record(record.id).state == "active"
+    assert service.delivery.offers_for(record.id) == []
 
 
 def test_imports_are_private_too(client, service, two_providers, login):
@@ -262,7 +264,7 @@ def test_csrf_is_enforced_on_forms(config, service, acme):
 
     app = create_app(config)  # CSRF on, as deployed
     strict = app.test_client()
-    service.create_user("acme", "ann@acme.example", "correct horse battery")
+    service.access.create_user("acme", "ann@acme.example", "correct horse battery")
     response = strict.post("/sign-in", data={"email": "ann@acme.example",
                                              "password": "correct horse battery"})
     assert response.status_code == 400 and b"form had expired" in response.data

@@ -18,8 +18,8 @@ from issuer.config import IssuerConfig
 from issuer.ratelimit import RateLimiter, wait_words
 from issuer.storage import rate_limits
 from passport_vc.errors import ConfigError
-from passport_vc.integrations.openapi import load_openapi
 from passport_vc.oid4vci import PRE_AUTHORIZED_GRANT
+from passport_web.openapi import load_openapi
 from tests.support.openapi import ResponseChecker
 
 SEARCH = "/api/v1/credentials"
@@ -46,9 +46,9 @@ def make_app(config):
 
 def _token(application, slug: str = "acme", name: str = "Learning system") -> dict:
     service = application.extensions["issuer"]
-    if slug not in {provider.slug for provider in service.list_providers()}:
-        service.create_provider(f"{slug.title()} Care Training", slug)
-    return {"Authorization": "Bearer " + service.create_api_token(slug, name)[1]}
+    if slug not in {provider.slug for provider in service.providers.list_providers()}:
+        service.providers.create_provider(f"{slug.title()} Care Training", slug)
+    return {"Authorization": "Bearer " + service.access.create_api_token(slug, name)[1]}
 
 
 def _stored_rows(application) -> int:
@@ -78,7 +78,7 @@ def test_api_token_over_its_limit_gets_429_problem_with_retry_after(make_app, cl
     blocked = client.post(SEARCH, json=issue, headers=auth)
     assert blocked.status_code == 429
     assert checker.check_flask("POST", SEARCH, blocked) == []
-    assert application.extensions["issuer"].counts("acme")["total"] == 0
+    assert application.extensions["issuer"].register.counts("acme")["total"] == 0
     clock.advance(seconds=15)  # the next window
     assert client.post(SEARCH, json=issue, headers=auth).status_code == 201
 
@@ -112,7 +112,7 @@ def test_every_api_operation_is_limited(make_app, checker):
     application = make_app(api_rate_limit=1)
     client = application.test_client()
     auth = _token(application)
-    record = application.extensions["issuer"].issue(
+    record = application.extensions["issuer"].issuance.issue(
         "acme", "fire-safety", subject_name="Sam Taylor",
         completed=date(2026, 1, 2))
     assert client.get(f"/api/v1/credentials/{record.id}", headers=auth).status_code == 200
@@ -126,7 +126,7 @@ def test_every_api_operation_is_limited(make_app, checker):
         assert response.status_code == 429, path
         assert response.headers["Retry-After"] == "60"
         assert checker.check_flask(method, template, response) == []
-    assert application.extensions["issuer"].record(record.id).state == "active"
+    assert application.extensions["issuer"].register.record(record.id).state == "active"
 
 
 def test_the_limit_is_shared_by_workers_over_one_database(make_app):
@@ -151,11 +151,11 @@ def test_a_limit_of_zero_switches_the_api_limit_off(make_app):
 # --- OpenID4VCI: per client address ------------------------------------------------------------
 def _offer_code(application) -> str:
     service = application.extensions["issuer"]
-    if "acme" not in {provider.slug for provider in service.list_providers()}:
-        service.create_provider("Acme Care Training", "acme")
-    record = service.issue("acme", "fire-safety", subject_name="Sam Taylor",
+    if "acme" not in {provider.slug for provider in service.providers.list_providers()}:
+        service.providers.create_provider("Acme Care Training", "acme")
+    record = service.issuance.issue("acme", "fire-safety", subject_name="Sam Taylor",
                            completed=date(2026, 1, 2))
-    return service.create_offer(record.id).pre_authorized_code
+    return service.delivery.create_offer(record.id).pre_authorized_code
 
 
 def test_token_and_credential_share_a_per_address_budget(make_app, clock, checker):

@@ -34,7 +34,7 @@ def make_app(world, tmp_path):
     def make(database_url: str, **changes):
         import json
 
-        from passport_vc.integrations.network import NetworkSettings
+        from passport_web.network import NetworkSettings
 
         trust_file = tmp_path / "trust.json"
         trust_file.write_text(json.dumps(world.trust.to_json()), encoding="utf-8")

@@ -10,7 +10,7 @@ from flask import Flask, jsonify
 from support.live import live_server
 from verifier_world import NOW, PROVIDER, REVOCATION_LIST, SUSPENSION_LIST
 
-from passport_vc.cli import main
+from passport_cli.main import main
 from passport_vc.clock import fixed_clock
 from passport_vc.errors import MalformedValueError, PassportError
 from passport_vc.trust import TrustEntry, TrustList

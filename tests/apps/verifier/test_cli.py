@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from passport_vc.cli import main
+from passport_cli.main import main
 from verifier import build_state
 from verifier.accounts import add_user, authenticate
 from verifier.config import VerifierConfig

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import insert, select
 from verifier_world import NOW
 
-from passport_vc.integrations.passwords import hash_password
+from passport_web.passwords import hash_password
 from verifier import storage
 from verifier.accounts import ensure_organisation
 from verifier.oid4vp import OPEN_BADGE_TYPE, authorization_link, presentations_in
@@ -228,7 +228,7 @@ def test_vp_token_parser_takes_only_the_training_query():
 
 def test_real_oid4vp_responses_match_the_openapi_document(app, world):
     """Every documented OpenID4VP operation and status, called for real."""
-    from passport_vc.integrations.openapi import load_openapi
+    from passport_web.openapi import load_openapi
     from tests.support.openapi import ResponseChecker, operations
 
     document = load_openapi("verifier")

@@ -177,7 +177,7 @@ def test_outcome_round_trips_through_json(make_service, world):
 
 # --- interview links --------------------------------------------------------------------------
 def _shared(world, names, url="https://wallet.example/s/abc123"):
-    from wallet.sharing import ENVELOPE_TYPE, b64url, encrypt_presentation, new_key
+    from passport_vc.share_links import ENVELOPE_TYPE, b64url, encrypt_presentation, new_key
 
     key = new_key()
     iv, ciphertext = encrypt_presentation(world.presentation(names), key)

@@ -19,8 +19,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from verifier_world import PROVIDER
 
-from passport_vc.integrations.openapi import load_openapi
 from passport_vc.issue import issue_credential_jwt
+from passport_web.openapi import load_openapi
 from tests.support.openapi import (
     ResponseChecker,
     examples_of,
@@ -277,7 +277,7 @@ class LiveVerifier:
 @pytest.fixture(scope="module", params=["sqlite",
                                         pytest.param("postgres", marks=pytest.mark.postgres)])
 def live_verifier(request, world, tmp_path_factory):
-    from passport_vc.integrations.network import NetworkSettings
+    from passport_web.network import NetworkSettings
     from tests.conftest import TEST_DATABASE_URL, _postgres_schema_url
     from tests.support.live import live_server
     from verifier import create_app

@@ -14,9 +14,9 @@ from sqlalchemy import func, insert, select
 from verifier_world import NOW, PROVIDER, REVOCATION_LIST, FakeNetwork
 
 from passport_vc.fetch import ChainFetcher, StaticFetcher
-from passport_vc.integrations.passwords import hash_password
 from passport_vc.issue import issue_credential
 from passport_vc.status import list_credential, new_list, set_status
+from passport_web.passwords import hash_password
 from verifier import storage
 from verifier.accounts import ensure_organisation
 from verifier.service import VerifierService

@@ -63,7 +63,7 @@ class World:
 
 
 class FakeNetwork:
-    """The shape of passport_vc.integrations.network.Network, over pinned/static documents."""
+    """The shape of passport_web.network.Network, over pinned/static documents."""
 
     def __init__(self, world: World, fetcher=None) -> None:
         self.fetcher = fetcher or world.fetcher()

@@ -21,8 +21,8 @@ from support.camera import HEIGHT, camera_args, qr_picture, write_y4m
 from support.live import free_port, live_server
 from wallet_support import PASSWORD, sign_in
 
-from passport_vc.integrations.network import NetworkSettings
 from passport_vc.qr import encode_compact
+from passport_web.network import NetworkSettings
 from wallet import create_app
 from wallet.config import WalletConfig
 
@@ -88,10 +88,11 @@ def test_scanning_an_offer_link_asks_for_the_code_then_adds_it(tmp_path, clock):
     issuer = issuer_app(IssuerConfig.for_tests(f"sqlite:///{tmp_path / 'issuer.db'}", tmp_path,
                                                clock=clock, public_url=issuer_base))
     provider = issuer.extensions["issuer"]
-    provider.create_provider("Care Skills Ltd", "care-skills")
-    record = provider.issue("care-skills", "moving-and-handling", subject_name="Amina Okafor",
+    provider.providers.create_provider("Care Skills Ltd", "care-skills")
+    record = provider.issuance.issue("care-skills", "moving-and-handling",
+                                     subject_name="Amina Okafor",
                             completed=date(2026, 3, 2))
-    offer = provider.create_offer(record.id, with_tx_code=True)
+    offer = provider.delivery.create_offer(record.id, with_tx_code=True)
     assert offer.uri.startswith("openid-credential-offer://") and offer.tx_code
     video = camera_video(tmp_path, offer.uri)
     wallet = create_app(WalletConfig.for_tests(

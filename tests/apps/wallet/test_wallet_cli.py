@@ -1,4 +1,4 @@
-"""``passport wallet init | add-account | backup | restore`` through passport_vc.cli.main."""
+"""``passport wallet init | add-account | backup | restore`` through passport_cli.main.main."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 from wallet_support import PASSWORD, Provider
 
-from passport_vc.cli import main
+from passport_cli.main import main
 from passport_vc.keys.storage import generate_master_key
 
 
@@ -28,7 +28,7 @@ def test_cli_account_backup_and_restore(tmp_path, capsys, clock, network):
     assert "already an account" in capsys.readouterr().err
 
     # a credential into the CLI-made wallet, through the service the CLI also uses
-    from passport_vc.integrations.sql import Database
+    from passport_web.sql import Database
     from wallet.config import WalletConfig
     from wallet.service import WalletService
     from wallet.storage import metadata

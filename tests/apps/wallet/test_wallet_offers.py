@@ -22,8 +22,8 @@ from wallet_support import PASSWORD, Provider, post, sign_in
 from passport_vc import oid4vci
 from passport_vc.did.key import public_key_from_did_key
 from passport_vc.errors import FetchForbiddenError, MalformedValueError, PassportError
-from passport_vc.integrations.network import Network, NetworkSettings
 from passport_vc.issue import issue_credential, issue_credential_jwt
+from passport_web.network import Network, NetworkSettings
 from wallet import create_app
 from wallet.config import WalletConfig
 from wallet.offers import TxCodeRequired

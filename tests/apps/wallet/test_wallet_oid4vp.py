@@ -14,7 +14,7 @@ from support.live import free_port, live_server
 from wallet_support import PASSWORD, Provider, post, sign_in
 
 from passport_vc.errors import MalformedValueError
-from passport_vc.integrations.network import NetworkSettings
+from passport_web.network import NetworkSettings
 from wallet import create_app
 from wallet.config import WalletConfig
 from wallet.oid4vp import (

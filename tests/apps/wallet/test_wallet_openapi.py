@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from wallet_support import PASSWORD
 
-from passport_vc.integrations.openapi import load_openapi
+from passport_web.openapi import load_openapi
 from tests.support.openapi import ResponseChecker, route_coverage, schemathesis_settings
 
 JSON_ENDPOINTS = {"public.shared", "healthz", "openapi", "passkeys.add_options", "passkeys.add",

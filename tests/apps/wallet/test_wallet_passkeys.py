@@ -481,7 +481,7 @@ def test_relying_party_comes_from_the_public_address():
 
 
 def test_passkey_responses_match_the_openapi_document(sqlite_app):
-    from passport_vc.integrations.openapi import load_openapi
+    from passport_web.openapi import load_openapi
     from tests.support.openapi import ResponseChecker, route_coverage
 
     document = load_openapi("wallet")

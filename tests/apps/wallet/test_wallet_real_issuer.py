@@ -10,7 +10,7 @@ import pytest
 from support.live import free_port, live_server
 from wallet_support import PASSWORD
 
-from passport_vc.integrations.network import NetworkSettings
+from passport_web.network import NetworkSettings
 from wallet import create_app
 from wallet.config import WalletConfig
 from wallet.offers import TxCodeRequired
@@ -25,8 +25,9 @@ def test_receive_from_the_real_issuer(tmp_path, clock):
     issuer = issuer_app(IssuerConfig.for_tests(f"sqlite:///{tmp_path / 'issuer.db'}", tmp_path,
                                                clock=clock, public_url=base))
     provider = issuer.extensions["issuer"]
-    provider.create_provider("Care Skills Ltd", "care-skills")
-    record = provider.issue("care-skills", "moving-and-handling", subject_name="Amina Okafor",
+    provider.providers.create_provider("Care Skills Ltd", "care-skills")
+    record = provider.issuance.issue("care-skills", "moving-and-handling",
+                                     subject_name="Amina Okafor",
                             completed=date(2026, 3, 2))
     config = WalletConfig.for_tests(f"sqlite:///{tmp_path / 'wallet.db'}", clock=clock,
                                     network=NetworkSettings(http_hosts=frozenset(
@@ -36,7 +37,7 @@ def test_receive_from_the_real_issuer(tmp_path, clock):
     account = service.create_account("amina", PASSWORD, "Amina Okafor")
     try:
         with live_server(issuer, port=port):
-            stored = service.accept_offer(account.id, provider.create_offer(record.id).uri)
+            stored = service.accept_offer(account.id, provider.delivery.create_offer(record.id).uri)
             assert [(item.format, item.state) for item in stored] == [("ldp_vc", "valid")]
             detail = service.credential(account.id, stored[0].id)
             assert detail["document"]["credentialSubject"]["id"] == account.did
@@ -44,7 +45,7 @@ def test_receive_from_the_real_issuer(tmp_path, clock):
             assert all(check["ok"] for check in detail["verification"]["results"])
             assert {check["check"] for check in detail["verification"]["results"]} >= {
                 "proof", "issuer_binding", "status", "schema"}
-            coded = provider.create_offer(record.id, with_tx_code=True)
+            coded = provider.delivery.create_offer(record.id, with_tx_code=True)
             with pytest.raises(TxCodeRequired):
                 service.accept_offer(account.id, coded.uri)
             again = service.accept_offer(account.id, coded.uri, coded.tx_code)

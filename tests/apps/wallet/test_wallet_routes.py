@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from wallet_support import PASSWORD, csrf_token, post, sign_in
 
 from passport_vc.qr import encode_compact, qr_png
+from passport_vc.share_links import decrypt_shared
 from wallet import storage
-from wallet.sharing import decrypt_shared
 
 
 def rows(service, table) -> int:

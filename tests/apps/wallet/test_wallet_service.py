@@ -22,9 +22,9 @@ from passport_vc.errors import (
 )
 from passport_vc.keys.storage import open_private_key
 from passport_vc.qr import encode_compact
+from passport_vc.share_links import decrypt_shared
 from wallet import storage
 from wallet.accounts import TooManyAttemptsError
-from wallet.sharing import decrypt_shared
 
 
 def count(service, table) -> int:

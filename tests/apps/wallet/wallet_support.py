@@ -41,7 +41,7 @@ class DictFetcher:
 
 @dataclass
 class FakeNetwork:
-    """Same shape as passport_vc.integrations.network.Network, with no real HTTP."""
+    """Same shape as passport_web.network.Network, with no real HTTP."""
 
     clock: object
     fetcher: DictFetcher = field(init=False)

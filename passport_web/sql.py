@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from ..errors import ConfigError
+from passport_vc.errors import ConfigError
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from passport_vc.commands.secret_input import read_secret
+from passport_cli.secret_input import read_secret
 from passport_vc.errors import PassportError
 
 
@@ -52,13 +52,13 @@ def register(subparsers) -> None:
 
 
 def _config():
-    from .config import VerifierConfig
+    from verifier.config import VerifierConfig
 
     return VerifierConfig.from_env()
 
 
 def run_init(_args: argparse.Namespace) -> int:
-    from . import build_state
+    from verifier import build_state
 
     try:
         config = _config()
@@ -74,10 +74,9 @@ def run_init(_args: argparse.Namespace) -> int:
 
 def run_bundle(args: argparse.Namespace) -> int:
     from passport_vc.clock import system_clock
-    from passport_vc.integrations.network import Network, NetworkSettings
     from passport_vc.trust import TrustList
-
-    from .bundle import make_bundle, write_bundle
+    from passport_web.network import Network, NetworkSettings
+    from verifier.bundle import make_bundle, write_bundle
 
     if not args.did and not args.status_url and not args.trust_list:
         print("Name at least one --did, --status-url or --trust-list", file=sys.stderr)
@@ -100,8 +99,8 @@ def run_bundle(args: argparse.Namespace) -> int:
 
 
 def run_recheck(args: argparse.Namespace) -> int:
-    from . import build_state
-    from .records import recheck
+    from verifier import build_state
+    from verifier.records import recheck
 
     try:
         state = build_state(_config())
@@ -121,8 +120,8 @@ def run_recheck(args: argparse.Namespace) -> int:
 
 
 def run_add_user(args: argparse.Namespace) -> int:
-    from . import build_state
-    from .accounts import add_user
+    from verifier import build_state
+    from verifier.accounts import add_user
 
     try:
         state = build_state(_config())

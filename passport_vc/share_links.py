@@ -5,7 +5,8 @@ key. The server stores only the ciphertext; the key travels in the link's fragme
 (``/s/<id>#<key>``), which browsers never send to a server (RFC 3986 §3.5). Whoever holds the
 whole link can open the presentation; the server, its backups and its logs cannot.
 
-Pure functions, no Flask: the verifier service imports ``decrypt_shared`` to open links.
+Pure functions, no Flask: the wallet encrypts with them and the verifier opens links with
+``decrypt_shared``; neither service imports the other.
 Envelope (what ``GET /s/<id>`` returns as JSON)::
 
     {"type": "SkillsPassportSharedPresentation", "alg": "A256GCM",

@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..clock import Clock, system_clock
+from passport_vc.clock import Clock, system_clock
+
 from .settings import flag
 
 
@@ -45,8 +46,8 @@ class Network:
     resolver: object = field(init=False)
 
     def __post_init__(self) -> None:
-        from ..did import default_resolver
-        from ..fetch import CachingFetcher, HttpFetcher, StaticFetcher
+        from passport_vc.did import default_resolver
+        from passport_vc.fetch import CachingFetcher, HttpFetcher, StaticFetcher
 
         if self.settings.offline:
             self.fetcher = StaticFetcher({}, clock=self.clock)
@@ -60,7 +61,7 @@ class Network:
                                          clock=self.clock, http_hosts=self.settings.http_hosts)
 
     def verifier(self, *, schemas=None, check_status: bool = True):
-        from ..verify import Verifier
+        from passport_vc.verify import Verifier
 
         if schemas is None:
             from schemas import schema_store
@@ -80,7 +81,7 @@ class _HostPolicy:
     def get(self, url: str, *, accept: str | None = None):
         from urllib.parse import urlsplit
 
-        from ..errors import FetchForbiddenError
+        from passport_vc.errors import FetchForbiddenError
 
         parts = urlsplit(url)
         if parts.scheme == "http" and parts.netloc not in self.http_hosts:

@@ -1,7 +1,7 @@
 """The one Alembic environment the three services share (Alembic tutorial: env.py).
 
 Each ``<service>/migrations/env.py`` only calls ``run_migrations(service, metadata, config_class)``.
-Run by ``passport_vc.integrations.sql.migrate`` at start-up, which hands over a connection that
+Run by ``passport_web.sql.migrate`` at start-up, which hands over a connection that
 already holds the migration lock (``config.attributes["connection"]``). Run by hand, e.g.
 ``alembic -c issuer/migrations/alembic.ini revision --autogenerate -m "..."``, it connects to the
 database given by ``-x url=...``, else the one the service itself would use (its settings).

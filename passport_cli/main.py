@@ -6,16 +6,15 @@ import argparse
 import importlib
 import sys
 
-from .errors import PassportError
+from passport_vc.errors import PassportError
 
-# (module, needed) — service CLIs register themselves when their package is installed.
 COMMAND_MODULES = (
-    "passport_vc.commands.verify",
-    "passport_vc.commands.keys",
-    "passport_vc.commands.demo",
-    "issuer.cli",
-    "wallet.cli",
-    "verifier.cli",
+    "passport_cli.verify",
+    "passport_cli.keys",
+    "passport_cli.demo",
+    "passport_cli.issuer",
+    "passport_cli.wallet",
+    "passport_cli.verifier",
 )
 
 
@@ -25,13 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "social care")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name and name.startswith(error.name):
-                continue  # that part is not installed here
-            raise
-        module.register(subparsers)
+        importlib.import_module(name).register(subparsers)
     return parser
 
 

@@ -28,13 +28,14 @@ from jinja2 import ChoiceLoader, PackageLoader
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..errors import PassportError
+from passport_vc.errors import PassportError
+
 from .logs import configure_logging, log_requests
 
 log = logging.getLogger("passport.web")
 csrf = CSRFProtect()
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FRONTEND_DIR = PROJECT_ROOT / "node_modules"
 GOVUK_DIST = FRONTEND_DIR / "govuk-frontend" / "dist" / "govuk"
 ZXING_DIR = FRONTEND_DIR / "zxing-wasm" / "dist"
@@ -179,7 +180,7 @@ def init_app(app: Flask, *, service_name: str, service_url: str = "/",
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1,
                                 x_prefix=1)
     app.jinja_loader = ChoiceLoader([app.jinja_loader,
-                                     PackageLoader("passport_vc.integrations", "templates")])
+                                     PackageLoader("passport_web", "templates")])
     csrf.init_app(app)
     app.register_error_handler(PassportError, handle_passport_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
@@ -209,7 +210,7 @@ def init_app(app: Flask, *, service_name: str, service_url: str = "/",
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             values.extend(request.form.values())
         if any("\x00" in value for value in values):
-            from ..errors import ParsingError
+            from passport_vc.errors import ParsingError
 
             detail = "The request contains a NUL character, which is never valid here"
             if request.path in app.config["PASSPORT_OAUTH_PATHS"]:  # RFC 6749 §5.2 errors
@@ -236,8 +237,8 @@ def add_health_check(app: Flask, name: str, check) -> None:
 
 def json_body(max_keys: int = 64) -> dict:
     """The request's JSON object, bounded; a clear 400 otherwise (never a 500)."""
-    from ..errors import ParsingError
-    from ..inputs import parse_json
+    from passport_vc.errors import ParsingError
+    from passport_vc.inputs import parse_json
 
     if not request.data:
         raise ParsingError("Send a JSON object in the request body")

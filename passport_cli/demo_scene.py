@@ -6,11 +6,12 @@ Kept apart from the command so the end-to-end test can build the same scene on f
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from .demo import PASSWORD, ServerThread
+PASSWORD = "care-demo-2026"  # noqa: S105 - the published demo password
 
 WORKER = {"login": "amina@example.org", "name": "Amina Okafor"}
 PROVIDERS = {
@@ -35,7 +36,7 @@ class DemoScene:
 
     # --- configuration ------------------------------------------------------------------------
     def _master_key(self) -> str:
-        from ..keys.storage import generate_master_key
+        from passport_vc.keys.storage import generate_master_key
 
         path = self.data / "master.key"
         if not path.is_file():
@@ -68,11 +69,10 @@ class DemoScene:
 
     def configs(self) -> dict:
         from issuer.config import IssuerConfig
+        from passport_web.network import NetworkSettings
+        from passport_web.sql import sqlite_url
         from verifier.config import VerifierConfig
         from wallet.config import WalletConfig
-
-        from ..integrations.network import NetworkSettings
-        from ..integrations.sql import sqlite_url
 
         hosts = frozenset(self._http_hosts().split(","))
         network = NetworkSettings(http_hosts=hosts)
@@ -126,23 +126,23 @@ class DemoScene:
         progress("Training providers: Northfield College (did:web, rotated key) and "
                  "CareSkills Online")
         for slug, info in PROVIDERS.items():
-            issuer_svc.create_provider(info["name"], slug,
+            issuer_svc.providers.create_provider(info["name"], slug,
                                        ofqual_number=info.get("ofqual_number"))
-            issuer_svc.create_user(slug, info["user"], PASSWORD, role="admin")
+            issuer_svc.access.create_user(slug, info["user"], PASSWORD, role="admin")
 
         account = wallet_svc.create_account(WORKER["login"], PASSWORD, WORKER["name"])
         account_id = account.id if hasattr(account, "id") else account["id"]
         holder = wallet_svc.holder_did(account_id)
 
         def issue(slug: str, course: str, completed: date, **extra):
-            return issuer_svc.issue(slug, course, subject_name=WORKER["name"],
+            return issuer_svc.issuance.issue(slug, course, subject_name=WORKER["name"],
                                     subject_email=WORKER["login"], completed=completed,
                                     actor="demo", **extra)
 
         progress("Care Certificate standards 1–3 (signed with Northfield's first key)")
         early = [issue("northfield", f"care-certificate-standard-{n}",
                        today - timedelta(days=700 - n)) for n in (1, 2, 3)]
-        issuer_svc.rotate_key("northfield")
+        issuer_svc.providers.rotate_key("northfield")
         progress("Mandatory training, a Level 2 qualification, Oliver McGowan Tier 1")
         plan = [
             ("northfield", "safeguarding-adults", today - timedelta(days=60), {}),
@@ -162,16 +162,16 @@ class DemoScene:
         progress("Delivering them to Amina's wallet (OpenID4VCI offers and files)")
         for number, record in enumerate(records):
             if number % 2 == 0:
-                offer = issuer_svc.create_offer(record.id)
+                offer = issuer_svc.delivery.create_offer(record.id)
                 wallet_svc.accept_offer(account_id, offer.uri)
             else:
-                document = issuer_svc.credential_document(record.id, "ldp_vc", holder)
+                document = issuer_svc.issuance.credential_document(record.id, "ldp_vc", holder)
                 wallet_svc.add_credential(account_id, json.dumps(document))
         revoked = later[3]
-        issuer_svc.revoke(revoked.id, "The assessor's sign-off could not be confirmed")
+        issuer_svc.status.revoke(revoked.id, "The assessor's sign-off could not be confirmed")
         wallet_svc.recheck(account_id)
         pending = issue("northfield", "care-certificate-standard-4", today - timedelta(days=3))
-        pending_offer = issuer_svc.create_offer(pending.id)
+        pending_offer = issuer_svc.delivery.create_offer(pending.id)
 
         progress("Employer: Rosewood Care Home with a small training matrix")
         self._seed_employer(verifier_svc, issuer_svc, records)
@@ -183,12 +183,12 @@ class DemoScene:
 
     def refresh(self, details: dict) -> dict:
         """Links expire (share: 7 days, offer: 14 days): make fresh ones on every start."""
-        from ..errors import PassportError
+        from passport_vc.errors import PassportError
 
         wallet_svc, issuer_svc = self.service("wallet"), self.service("issuer")
         try:
             share = wallet_svc.create_share(details["account_id"], "all-current", hours=24 * 7)
-            offer = issuer_svc.create_offer(details["pending_record"])
+            offer = issuer_svc.delivery.create_offer(details["pending_record"])
         except (KeyError, PassportError):
             return details  # data from an older demo: keep the links it printed before
         return {**details, "share_url": share.url, "pending_offer": offer.uri}
@@ -211,11 +211,12 @@ class DemoScene:
         colleagues = {"Tom Hughes": [("safeguarding-adults", 40), ("fire-safety", 300),
                                      ("moving-and-handling", 500)],
                       "Grace Mensah": [("care-certificate", 90), ("medication", 350)]}
-        documents = [(staff["Amina Okafor"], issuer_svc.credential_document(r.id, "ldp_vc"))
+        documents = [(staff["Amina Okafor"], issuer_svc.issuance.credential_document(r.id,
+                                                                                     "ldp_vc"))
                      for r in records]
         for name, courses in colleagues.items():
             for course, days_ago in courses:
-                record = issuer_svc.issue("northfield", course, subject_name=name,
+                record = issuer_svc.issuance.issue("northfield", course, subject_name=name,
                                           completed=today - timedelta(days=days_ago),
                                           actor="demo")
                 documents.append((staff[name], record.document))
@@ -250,3 +251,20 @@ Try this:
 
     def _http_hosts(self) -> str:
         return ",".join(f"localhost:{port}" for port in self.ports.values())
+
+
+class ServerThread(threading.Thread):
+    """One WSGI app on a loopback port; stop() shuts it down cleanly."""
+
+    def __init__(self, name: str, app, port: int) -> None:
+        from werkzeug.serving import make_server
+
+        super().__init__(name=f"demo-{name}", daemon=True)
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
+
+    def run(self) -> None:
+        self.server.serve_forever()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.join(timeout=5)

@@ -8,9 +8,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..clock import fixed_clock, system_clock
-from ..errors import PassportError
-from ..result import VerificationResult
+from passport_vc.clock import fixed_clock, system_clock
+from passport_vc.errors import PassportError
+from passport_vc.result import VerificationResult
 
 MARKS = {True: "PASS", False: "FAIL", None: "UNKNOWN"}
 LABELS = {"structure": "Format", "proof": "Signature", "issuer_binding": "Issuer's key",
@@ -64,10 +64,10 @@ def _static_documents(pairs: list[str]) -> dict:
 
 
 def build_verifier(args: argparse.Namespace):
-    from ..did import default_resolver
-    from ..fetch import ChainFetcher, StaticFetcher
-    from ..integrations.network import Network, NetworkSettings
-    from ..verify import Verifier
+    from passport_vc.did import default_resolver
+    from passport_vc.fetch import ChainFetcher, StaticFetcher
+    from passport_vc.verify import Verifier
+    from passport_web.network import Network, NetworkSettings
 
     clock = fixed_clock(args.now) if args.now else system_clock
     static = _static_documents(args.document)
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         text = _read(args.file)
         verifier, bundle = build_verifier(args)
-        from ..inputs import read_unverified
+        from passport_vc.inputs import read_unverified
 
         given = read_unverified(text)
         is_presentation = (given.kind == "json"

@@ -12,15 +12,15 @@ import argparse
 import json
 import shutil
 import sys
-import threading
 import time
 from pathlib import Path
 
-from ..errors import PassportError
+from passport_vc.errors import PassportError
+
+from .demo_scene import DemoScene
 
 DEFAULT_DATA = Path("passport-data") / "demo"
 PORTS = {"issuer": 5001, "wallet": 5002, "verifier": 5003}
-PASSWORD = "care-demo-2026"  # noqa: S105 - the published demo password
 
 
 def register(subparsers) -> None:
@@ -40,8 +40,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .demo_scene import DemoScene
-
     data: Path = args.data
     if args.reset and data.exists():
         shutil.rmtree(data)
@@ -100,20 +98,3 @@ def _quiet_logs() -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("passport").setLevel(logging.WARNING)
-
-
-class ServerThread(threading.Thread):
-    """One WSGI app on a loopback port; stop() shuts it down cleanly."""
-
-    def __init__(self, name: str, app, port: int) -> None:
-        from werkzeug.serving import make_server
-
-        super().__init__(name=f"demo-{name}", daemon=True)
-        self.server = make_server("127.0.0.1", port, app, threaded=True)
-
-    def run(self) -> None:
-        self.server.serve_forever()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.join(timeout=5)

@@ -17,7 +17,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import ConfigError, PassportError
+from passport_vc.errors import ConfigError, PassportError
+
 from .secret_input import read_secret
 
 PASSPHRASE_ENV = "PASSPORT_KEY_PASSPHRASE"  # noqa: S105 - the variable name, not a secret
@@ -70,7 +71,7 @@ def register(subparsers) -> None:
 
 
 def run_master_key(_args: argparse.Namespace) -> int:
-    from ..keys.storage import generate_master_key
+    from passport_vc.keys.storage import generate_master_key
 
     print(generate_master_key())
     return 0
@@ -93,7 +94,7 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool) -> bytes:
 
 # --- passport keys new -----------------------------------------------------------------------
 def _web_did(host: str | None, path: str | None) -> str:
-    from ..did.web import did_web_to_url
+    from passport_vc.did.web import did_web_to_url
 
     if not host:
         raise ConfigError("did:web needs --host (the web site that will publish the DID "
@@ -120,7 +121,7 @@ def _next_fragment(document: dict | None) -> str:
 
 
 def _add_web_key(did: str, public_key, path: Path) -> tuple[str, dict]:
-    from ..did import DidDocument, build_did_document
+    from passport_vc.did import DidDocument, build_did_document
 
     if not path.is_file():
         fragment = _next_fragment(None)
@@ -163,10 +164,14 @@ def _key_file_stem(method: str, did: str, verification_method: str) -> str:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from ..did import did_jwk_from_public_key, did_key_from_public_key, verification_method_for
-    from ..did.web import did_web_to_url, local_path_for
-    from ..keys import PrivateKey
-    from ..keys.storage import save_pkcs8
+    from passport_vc.did import (
+        did_jwk_from_public_key,
+        did_key_from_public_key,
+        verification_method_for,
+    )
+    from passport_vc.did.web import did_web_to_url, local_path_for
+    from passport_vc.keys import PrivateKey
+    from passport_vc.keys.storage import save_pkcs8
 
     try:
         did = _web_did(args.host, args.path) if args.did == "web" else None
@@ -209,7 +214,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 # --- passport keys show ----------------------------------------------------------------------
 def _show_public_key(public_key, prefix: str = "") -> None:
-    from ..did import did_key_from_public_key
+    from passport_vc.did import did_key_from_public_key
 
     print(f"{prefix}Key type: {public_key.curve}")
     print(f"{prefix}Public key (Multikey): {public_key.multibase}")
@@ -217,13 +222,13 @@ def _show_public_key(public_key, prefix: str = "") -> None:
 
 
 def _show_json(document: object) -> None:
-    from ..did import DidDocument
+    from passport_vc.did import DidDocument
 
     if not isinstance(document, dict):
         raise ConfigError("This file is not a key or a DID document")
     if "ciphertext" in document and "v" in document:
-        from ..keys import PublicKey
-        from ..keys.storage import read_sealed_envelope
+        from passport_vc.keys import PublicKey
+        from passport_vc.keys.storage import read_sealed_envelope
 
         envelope = read_sealed_envelope(json.dumps(document))
         print(f"Sealed private key ({envelope['v']}), encrypted")
@@ -245,8 +250,8 @@ def _show_json(document: object) -> None:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from ..inputs import parse_json
-    from ..keys.storage import load_pkcs8
+    from passport_vc.inputs import parse_json
+    from passport_vc.keys.storage import load_pkcs8
 
     path: Path = args.file
     try:

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from passport_vc.commands.secret_input import read_secret
+from passport_cli.secret_input import read_secret
 from passport_vc.errors import PassportError
 
 
@@ -65,12 +65,11 @@ def register(subparsers) -> None:
 
 
 def _service(args):
-    from passport_vc.integrations.network import Network
-    from passport_vc.integrations.sql import Database
-
-    from .config import WalletConfig
-    from .service import WalletService
-    from .storage import metadata
+    from passport_web.network import Network
+    from passport_web.sql import Database
+    from wallet.config import WalletConfig
+    from wallet.service import WalletService
+    from wallet.storage import metadata
 
     environ = dict(os.environ)
     if args.database_url:
@@ -87,8 +86,8 @@ def _service(args):
 
 
 def _account_id(service, login: str) -> str:
-    from . import storage
-    from .accounts import normalise_login
+    from wallet import storage
+    from wallet.accounts import normalise_login
 
     with service.db.reading() as session:
         row = storage.account_by_login(session, normalise_login(login))
@@ -152,9 +151,9 @@ def run_restore(args) -> int:
 
 def run_rotate_master_key(args) -> int:
     def go(args):
-        from passport_vc.integrations.rekey import new_master_key, report, reseal_all
-
-        from . import storage
+        from passport_cli.master_key import new_master_key, report
+        from passport_web.rekey import reseal_all
+        from wallet import storage
 
         service = _service(args)
         moved = reseal_all(service.db, storage.holder_keys, sealed_column="sealed",

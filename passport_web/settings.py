@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import ConfigError
+from passport_vc.errors import ConfigError
 
 
 def instance_secret(folder: Path) -> str:

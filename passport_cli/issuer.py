@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from passport_vc.commands.secret_input import read_secret
+from passport_cli.secret_input import read_secret
 from passport_vc.errors import PassportError
 
 
@@ -75,9 +75,9 @@ def register(subparsers) -> None:
 
 
 def _rotate_master_key(args, service) -> int:
-    from passport_vc.integrations.rekey import new_master_key, report, reseal_all
-
-    from .storage import provider_keys
+    from issuer.storage import provider_keys
+    from passport_cli.master_key import new_master_key, report
+    from passport_web.rekey import reseal_all
 
     moved = reseal_all(service.db, provider_keys, sealed_column="sealed_private",
                        context_column="vm_id", old_master=service.config.master_key_bytes(),
@@ -97,31 +97,30 @@ def _run(action):
 
 
 def _service():
-    from passport_vc.integrations.sql import Database
-
-    from .config import IssuerConfig
-    from .service import IssuerService
-    from .storage import metadata
+    from issuer.config import IssuerConfig
+    from issuer.service import IssuerService
+    from issuer.storage import metadata
+    from passport_web.sql import Database
 
     config = IssuerConfig.from_env()
     database = Database(config.database_url, metadata)
     database.upgrade("issuer")
     service = IssuerService(database, config)
     if config.conformance:
-        service.ensure_conformance_issuers()
+        service.conformance.ensure_conformance_issuers()
     return service
 
 
 def _init(_args, service) -> int:
     print(f"The issuer database is ready ({service.db.engine.url.render_as_string()}).")
     if service.config.conformance:
-        for curve, did in service.ensure_conformance_issuers().items():
+        for curve, did in service.conformance.ensure_conformance_issuers().items():
             print(f"  VC API test issuer ({curve}): {did}")
     return 0
 
 
 def _add_provider(args, service) -> int:
-    provider = service.create_provider(args.name, args.slug, curve=args.curve,
+    provider = service.providers.create_provider(args.name, args.slug, curve=args.curve,
                                        address=args.address, ofqual_number=args.ofqual_number,
                                        sfc_endorsement_id=args.sfc_endorsement_id, host=args.host)
     print(f"Added {provider.name}")
@@ -133,13 +132,13 @@ def _add_provider(args, service) -> int:
 
 def _add_user(args, service) -> int:
     password = read_secret(variable="ISSUER_PASSWORD", prompt="Password: ", confirm=True)
-    user = service.create_user(args.provider, args.email, password, args.role)
+    user = service.access.create_user(args.provider, args.email, password, args.role)
     print(f"Added {user.email} ({user.role}) to {args.provider}")
     return 0
 
 
 def _rotate(args, service) -> int:
-    vm_id = service.rotate_key(args.provider, actor="cli")
+    vm_id = service.providers.rotate_key(args.provider, actor="cli")
     print(f"Now signing with {vm_id}; earlier keys stay published.")
     return 0
 
@@ -167,12 +166,12 @@ class ProgressBar:
 
 
 def _import(args, service) -> int:
-    from .bulk import error_report_csv
+    from issuer.bulk import error_report_csv
 
     if not args.file.is_file():
         raise PassportError(f"There is no file called {args.file}")
     with args.file.open("rb") as stream:
-        report = service.import_csv(args.provider, stream, ProgressBar(),
+        report = service.imports.import_csv(args.provider, stream, ProgressBar(),
                                     filename=args.file.name, actor="cli")
     print(f"{report.issued} issued, {report.skipped} already issued, {report.failed} with "
           f"problems (of {report.total} rows).")
@@ -187,13 +186,13 @@ def _import(args, service) -> int:
 
 
 def _revoke(args, service) -> int:
-    record = service.revoke(args.record, args.reason, actor="cli")
+    record = service.status.revoke(args.record, args.reason, actor="cli")
     print(f"Revoked {record.course_title} for {record.subject_name}.")
     return 0
 
 
 def _add_token(args, service) -> int:
-    token, secret = service.create_api_token(args.provider, args.name, actor="cli")
+    token, secret = service.access.create_api_token(args.provider, args.name, actor="cli")
     print(f"API token {token.name!r} for {args.provider} (shown once, keep it secret):")
     print(secret)
     return 0

@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from sqlalchemy import Table, select, update
 
-from ..keys.storage import reseal_private_key
+from passport_vc.keys.storage import reseal_private_key
+
 from .sql import Database
 
 
@@ -20,7 +21,7 @@ def reseal_all(database: Database, table: Table, *, sealed_column: str, context_
                progress: Callable[[int, int], None] | None = None) -> int:
     """Re-seal every non-empty ``sealed_column`` of ``table``; returns how many keys moved."""
     if old_master == new_master:
-        from ..errors import ConfigError
+        from passport_vc.errors import ConfigError
 
         raise ConfigError("The new master key is the same as the current one")
     sealed, context = table.c[sealed_column], table.c[context_column]
@@ -37,20 +38,3 @@ def reseal_all(database: Database, table: Table, *, sealed_column: str, context_
             if progress:
                 progress(number, len(rows))
     return len([row for row in rows if row[-2]])
-
-
-def new_master_key(file, environ) -> bytes:
-    """The new master key, from a file or ``PASSPORT_NEW_MASTER_KEY`` (or typed)."""
-    from ..commands.secret_input import read_secret
-    from ..keys.storage import parse_master_key
-
-    return parse_master_key(read_secret(file=file, variable="PASSPORT_NEW_MASTER_KEY",
-                                        prompt="New master key: ", what="new master key",
-                                        environ=environ).strip())
-
-
-def report(moved: int, what: str) -> str:
-    """``what`` is the singular noun ("provider key")."""
-    counted = f"1 {what} is" if moved == 1 else f"{moved} {what}s are"
-    return (f"{counted} now sealed under the new master key. Set PASSPORT_MASTER_KEY to the new "
-            "key and restart every worker of this service: the old key no longer opens them.")

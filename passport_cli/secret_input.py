@@ -10,7 +10,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import ConfigError
+from passport_vc.errors import ConfigError
 
 
 def read_secret(*, variable: str, prompt: str, file: Path | None = None,

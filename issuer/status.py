@@ -1,0 +1,131 @@
+"""Revocation and suspension (W3C Bitstring Status List 1.0): changing a credential's state,
+and the signed status list credentials verifiers fetch (signed again only when bits change).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from passport_vc.errors import ConflictError, NotFoundError
+from passport_vc.issue import issue_credential
+from passport_vc.status import list_credential
+from passport_web.sql import Database
+
+from . import statuslists
+from .cleaning import clean_text
+from .config import IssuerConfig
+from .events import record_event
+from .models import Record
+from .providers import ProviderService
+from .register import RegisterService
+from .storage import aware, dumps, records, status_lists
+
+
+class StatusService:
+    def __init__(self, db: Database, config: IssuerConfig, providers: ProviderService,
+                 register: RegisterService, canonicalizer) -> None:
+        self.db, self.config, self.clock = db, config, config.clock
+        self.providers, self.register, self.canonicalizer = providers, register, canonicalizer
+
+    def status_list_url(self, slug: str, purpose: str, list_no: int) -> str:
+        return f"{self.config.public_base}/status/{slug}/{purpose}/{list_no}"
+
+    def revoke(self, record_id: str, reason: str, *, provider: str | int | None = None,
+               actor: str | None = None) -> Record:
+        return self._change(record_id, "revoke", reason, provider=provider, actor=actor)
+
+    def suspend(self, record_id: str, reason: str, *, provider: str | int | None = None,
+                actor: str | None = None) -> Record:
+        return self._change(record_id, "suspend", reason, provider=provider, actor=actor)
+
+    def reinstate(self, record_id: str, reason: str | None = None, *,
+                  provider: str | int | None = None, actor: str | None = None) -> Record:
+        return self._change(record_id, "reinstate", reason, provider=provider, actor=actor)
+
+    def _change(self, record_id: str, action: str, reason: str | None, *,
+                provider: str | int | None, actor: str | None) -> Record:
+        record = self.register.record(record_id, provider=provider)
+        if action == "reinstate":
+            reason = clean_text(reason, "reason")
+        else:
+            reason = clean_text(reason, "reason", required=True)
+        now = self.clock()
+        with self.db.transaction() as session:
+            current = lock_record(session, record.id)
+            self.apply_change(session, record, current, action, reason, now)
+            record_event(session, record.provider_id, record.id, action, reason, actor, now)
+        return self.register.record(record.id)
+
+    def apply_change(self, session, record: Record, current: str, action: str, reason: str | None,
+               now: datetime) -> None:
+        allowed = {"revoke": ("active", "suspended"), "suspend": ("active",),
+                   "reinstate": ("suspended",), "replace": ("active", "suspended")}[action]
+        if current not in allowed:
+            raise ConflictError({
+                "revoke": "This credential has already been revoked or replaced",
+                "suspend": "Only an active credential can be suspended",
+                "reinstate": "Only a suspended credential can be reinstated; a revoked one "
+                             "cannot be brought back (issue a new one instead)",
+                "replace": "Only an active or suspended credential can be corrected",
+            }[action])
+        revocation_list, revocation_index = record.revocation
+        suspension_list, suspension_index = record.suspension
+        if action in ("revoke", "replace"):
+            statuslists.set_bit(session, record.provider_id, "revocation", revocation_list,
+                                revocation_index, 1, now)
+        if action == "suspend":
+            statuslists.set_bit(session, record.provider_id, "suspension", suspension_list,
+                                suspension_index, 1, now)
+        if action in ("reinstate", "revoke", "replace") and current == "suspended":
+            statuslists.set_bit(session, record.provider_id, "suspension", suspension_list,
+                                suspension_index, 0, now)
+        state = {"revoke": "revoked", "suspend": "suspended", "reinstate": "active",
+                 "replace": "replaced"}[action]
+        session.execute(update(records).where(records.c.id == record.id).values(
+            state=state, reason=reason, state_changed_at=now))
+
+    def status_list(self, slug: str, purpose: str, list_no: int) -> tuple[dict, str]:
+        """The signed BitstringStatusListCredential and its ETag; signed again only when the
+        bits (or the signing key) changed."""
+        provider = self.providers.provider(slug)
+        if purpose not in statuslists.PURPOSES:
+            raise NotFoundError("There is no status list at this address")
+        with self.db.reading() as session:
+            row = session.execute(select(status_lists).where(
+                status_lists.c.provider_id == provider.id, status_lists.c.purpose == purpose,
+                status_lists.c.list_no == list_no)).first()
+            if row is None:
+                raise NotFoundError("There is no status list at this address")
+            if row.signed and row.signed_version == row.version:
+                return json.loads(row.signed), _etag(row.signed)
+            key = self.providers.signing_key(session, provider)
+        url = self.status_list_url(slug, purpose, list_no)
+        unsigned = list_credential(url, provider.did, purpose, row.bits,
+                                   valid_from=aware(row.updated_at))
+        signed = issue_credential(unsigned, key, created=self.clock(),
+                                  canonicalizer=self.canonicalizer)
+        text = dumps(signed)
+        with self.db.transaction() as session:
+            session.execute(update(status_lists).where(
+                status_lists.c.id == row.id, status_lists.c.version == row.version)
+                .values(signed=text, signed_version=row.version))
+        return signed, _etag(text)
+
+    def status_list_credential(self, slug: str, purpose: str, list_no: int) -> dict:
+        return self.status_list(slug, purpose, list_no)[0]
+
+
+def lock_record(session, record_id: str) -> str:
+    """Take the record's row lock (a no-op UPDATE, which on SQLite also takes the write lock
+    before reading) and return its current state."""
+    session.execute(update(records).where(records.c.id == record_id)
+                    .values(state=records.c.state))
+    return session.execute(select(records.c.state).where(records.c.id == record_id)).scalar()
+
+
+def _etag(text: str) -> str:
+    return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'

@@ -1,1 +1,0 @@
-"""Adapters between the core and the web services (the only place Flask and SQL appear)."""
