@@ -205,7 +205,8 @@ def test_cli_verifies_a_demo_credential_over_http_only_when_told_to(scene, tmp_p
     plain http to localhost only for the hosts named in PASSPORT_HTTP_HOSTS (as the demo says)."""
     scene, _details, _clock = scene
     issuer = scene.service("issuer")
-    record = issuer.register.search("northfield", course="safeguarding-adults")[0]  # in date, active
+    # in date, active
+    record = issuer.register.search("northfield", course="safeguarding-adults")[0]
     (tmp_path / "cred.json").write_text(json.dumps(issuer.issuance.credential_document(record.id)))
     monkeypatch.delenv("PASSPORT_HTTP_HOSTS", raising=False)
     assert passport(["verify", str(tmp_path / "cred.json")]) == 1
