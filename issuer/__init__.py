@@ -15,12 +15,13 @@ SERVICE_NAME = "Issue training records"
 def create_app(config: IssuerConfig | None = None) -> Flask:
     from passport_web.flask import add_health_check, csrf, init_app
     from passport_web.openapi import serve_openapi
+    from passport_web.signin import init_sign_in
     from passport_web.sql import Database
 
     from .auth import load_user
     from .routes import api, pages, public
     from .service import IssuerService
-    from .storage import metadata
+    from .storage import metadata, sessions, sign_in_attempts
 
     config = config or IssuerConfig.from_env()
     app = Flask(__name__)
@@ -37,6 +38,7 @@ def create_app(config: IssuerConfig | None = None) -> Flask:
     database = Database(config.database_url, metadata)
     database.upgrade("issuer")
     service = IssuerService(database, config)
+    init_sign_in(app, database, sessions=sessions, attempts=sign_in_attempts, clock=config.clock)
     if config.conformance:
         service.conformance.ensure_conformance_issuers()
     app.extensions["issuer"] = service

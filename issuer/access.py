@@ -14,7 +14,6 @@ from passport_vc.errors import AuthError, ConflictError, MalformedValueError, No
 from passport_web.passwords import (
     check_password,
     hash_password,
-    locked_until,
     needs_rehash,
     password_problem,
 )
@@ -23,13 +22,9 @@ from passport_web.sql import Database
 from .cleaning import clean_email, clean_text
 from .models import ROLES, ApiToken, Provider, User
 from .providers import ProviderService
-from .storage import api_tokens, aware, digest, providers, users
+from .storage import api_tokens, digest, providers, users
 
 TOKEN_PREFIX = "spi_"  # noqa: S105 - a visible prefix, not a secret
-
-
-class TooManyAttemptsError(AuthError):
-    title, status = "Too many attempts", 429
 
 
 class AccessService:
@@ -61,27 +56,16 @@ class AccessService:
     def authenticate(self, email: str, password: str) -> User:
         """The account for these details, or AuthError (same message whatever was wrong)."""
         address = (email or "").strip().lower()
-        now = self.clock()
         with self.db.reading() as session:
             row = session.execute(select(users).where(users.c.email == address)).first()
-        if row is not None:
-            until = locked_until(row.failures, aware(row.last_failure))
-            if until is not None and until > now:
-                raise TooManyAttemptsError(
-                    "There have been too many attempts to sign in to this account. Wait until "
-                    f"{until:%H:%M} (UK time may differ by an hour) and try again, or ask "
-                    "your administrator to reset your password.")
+        # Guessing is slowed per account *and place* by the web layer (passport_web.signin),
+        # not by locking the account, which would let anyone lock a manager out.
         if not check_password(row.password_hash if row else None, password or ""):
-            if row is not None:
-                with self.db.transaction() as session:
-                    session.execute(update(users).where(users.c.id == row.id).values(
-                        failures=users.c.failures + 1, last_failure=now))
             raise AuthError("The email address or password is not right")
-        with self.db.transaction() as session:
-            values: dict = {"failures": 0, "last_failure": None}
-            if needs_rehash(row.password_hash):
-                values["password_hash"] = hash_password(password)
-            session.execute(update(users).where(users.c.id == row.id).values(**values))
+        if needs_rehash(row.password_hash):
+            with self.db.transaction() as session:
+                session.execute(update(users).where(users.c.id == row.id).values(
+                    password_hash=hash_password(password)))
         return User.from_row(row)
 
     def user(self, user_id: int) -> User:

@@ -2,72 +2,45 @@
 
 Pages need a signed-in account with role admin or staff; everything is scoped to the account's
 provider (``g.provider``), so another provider's records are simply not found (404).
-Sign-in attempts are slowed per account (passport_web.passwords) and per client
-address (a small in-memory window; enough for one process, a proxy should add its own).
+Sessions are server-side (passport_web.sessions: signing out ends them for good) and sign-in
+attempts are slowed per account and place, in the database (passport_web.signin.check_sign_in).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
 from functools import wraps
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, url_for
 
 from passport_vc.errors import AuthError, ForbiddenError, PassportError
-
-ATTEMPTS_PER_WINDOW = 20
-WINDOW_SECONDS = 300
+from passport_web.signin import begin_session, end_session, session_subject
 
 
 def service():
     return current_app.extensions["issuer"]
 
 
-class AddressThrottle:
-    """At most ``limit`` sign-in attempts per client address per window."""
-
-    def __init__(self, limit: int = ATTEMPTS_PER_WINDOW, window: float = WINDOW_SECONDS) -> None:
-        self.limit, self.window = limit, window
-        self._seen: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def allow(self, address: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            seen = self._seen[address]
-            while seen and now - seen[0] > self.window:
-                seen.popleft()
-            if len(seen) >= self.limit:
-                return False
-            seen.append(now)
-            return True
-
-
 def load_user() -> None:
     """Before each request: the signed-in account and its provider, if any."""
     g.user = g.provider = None
-    user_id = session.get("user_id")
+    user_id = session_subject()
     if not user_id:
         return
     try:
         user = service().access.user(int(user_id))
         provider = service().providers.provider_by_id(user.provider_id)
     except (PassportError, ValueError, TypeError):
-        session.clear()
+        end_session()
         return
     g.user, g.provider = user, provider
 
 
 def sign_in(user) -> None:
-    session.clear()  # a fresh session: no fixation
-    session["user_id"] = user.id
-    session.permanent = False
+    begin_session(str(user.id))  # a fresh, server-side session: no fixation, can be ended
 
 
 def sign_out() -> None:
-    session.clear()
+    end_session()
 
 
 def login_required(view=None, *, role: str | None = None):

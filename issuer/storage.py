@@ -39,6 +39,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from passport_web.sessions import attempts_table, sessions_table
+
 metadata = MetaData()
 
 
@@ -252,6 +254,9 @@ rate_limits = Table(  # fixed-window request counters, shared by every worker (r
     Column("hits", Integer, nullable=False),
     Index("ix_issuer_rate_limits_window", "window_start"),
 )
+
+sessions = sessions_table(metadata, "issuer")  # signed-in browsers (passport_web/sessions.py)
+sign_in_attempts = attempts_table(metadata, "issuer")  # throttling, shared by every worker
 
 # --- helpers ------------------------------------------------------------------------------------
 def digest(value: str) -> str:

@@ -263,7 +263,8 @@ class HttpFetcher:
 
     def _read_body(self, response: requests.Response, url: str, deadline: float) -> bytes:
         declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+        if declared and declared.isascii() and declared.isdigit() and \
+                (len(declared) > 15 or int(declared) > self.max_bytes):
             raise TooLargeError(f"The document at {url:.200} is larger than "
                                 f"{self.max_bytes // 1024} KB")
         chunks: list[bytes] = []

@@ -27,6 +27,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from passport_vc.errors import PassportError
 
@@ -157,6 +158,15 @@ def _register_assets(app: Flask) -> None:
         return send_from_directory(Path(__file__).parent / "static", filename, max_age=3600)
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` limited to what an INTEGER column holds on PostgreSQL (and SQLite): a
+    25-digit id is a 404, not an overflow inside the database driver."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 class _NotFound(HTTPException):
     code = 404
     description = "Page not found"
@@ -174,8 +184,12 @@ def init_app(app: Flask, *, service_name: str, service_url: str = "/",
     app.config["PASSPORT_OAUTH_PATHS"] = frozenset(oauth_paths)
     app.config.setdefault("MAX_CONTENT_LENGTH", MAX_REQUEST_BYTES)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask's defaults already hold these keys (SameSite None), so setdefault would do nothing.
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if app.config.get("SESSION_COOKIE_SAMESITE") not in ("Lax", "Strict"):
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # Every <int:…> in every route: ids beyond what the databases store are simply not found.
+    app.url_map.converters["int"] = DatabaseIdConverter
     if app.config.get("TRUST_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1,
                                 x_prefix=1)

@@ -12,12 +12,18 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from passport_vc.errors import AuthError
+
 _hasher = PasswordHasher()  # argon2-cffi defaults are RFC 9106 "low memory" Argon2id
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
 FREE_ATTEMPTS = 5
 MAX_WAIT = timedelta(minutes=15)
+
+
+class TooManyAttemptsError(AuthError):
+    title, status = "Too many attempts", 429
 
 
 def password_problem(password: str) -> str | None:

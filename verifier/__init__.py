@@ -47,7 +47,9 @@ def build_state(config: VerifierConfig) -> VerifierState:
 def create_app(config: VerifierConfig | None = None) -> Flask:
     from passport_web.flask import add_health_check, init_app
     from passport_web.openapi import serve_openapi
+    from passport_web.signin import init_sign_in
 
+    from . import storage
     from .routes import register_routes
 
     config = config or VerifierConfig.from_env()
@@ -64,6 +66,8 @@ def create_app(config: VerifierConfig | None = None) -> Flask:
     )
     state = build_state(config)
     app.extensions["verifier"] = state
+    init_sign_in(app, state.db, sessions=storage.sessions, attempts=storage.sign_in_attempts,
+                 clock=config.clock)
     init_app(app, service_name=SERVICE_NAME, service_url="/")
     serve_openapi(app, __name__)
     add_health_check(app, "database", lambda: _database_ok(state))

@@ -11,14 +11,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 
 from passport_vc.clock import Clock
 from passport_vc.errors import AuthError, ConflictError, MalformedValueError, NotFoundError
 from passport_web.passwords import (
     check_password,
     hash_password,
-    locked_until,
     password_problem,
 )
 
@@ -135,27 +134,12 @@ def list_users(db, organisation_id: int) -> list[User]:
 
 def authenticate(db, email: str, password: str, clock: Clock) -> User:
     """The user, or AuthError with a plain message (the same for a wrong email or password)."""
-    now = clock()
     users = storage.users
-    problem: str | None = None
-    with db.transaction() as session:
-        row = session.execute(select(users.c.id, users.c.password_hash, users.c.failures,
-                                     users.c.last_failure).where(
+    with db.reading() as session:
+        row = session.execute(select(users.c.id, users.c.password_hash).where(
             users.c.email == normalise_email(email))).first()
-        wait_until = locked_until(row.failures, row.last_failure) if row is not None else None
-        if wait_until is not None and now < wait_until:
-            minutes = max(1, int((wait_until - now).total_seconds() // 60) + 1)
-            problem = (f"Too many wrong passwords. Wait {minutes} minute"
-                       f"{'' if minutes == 1 else 's'} and try again.")
-        elif not check_password(row.password_hash if row else None, password):
-            problem = "The email address or password is not right"
-            if row is not None:
-                # Committed even though sign-in fails: the count is what slows guessing.
-                session.execute(update(users).where(users.c.id == row.id).values(
-                    failures=row.failures + 1, last_failure=now))
-        else:
-            session.execute(update(users).where(users.c.id == row.id).values(
-                failures=0, last_failure=None))
-    if problem is not None:
-        raise AuthError(problem)
+    # Guessing is slowed per account and place by the web layer (passport_web.signin), never
+    # by locking the account, which would let anyone lock a manager out.
+    if not check_password(row.password_hash if row else None, password):
+        raise AuthError("The email address or password is not right")
     return get_user(db, row.id)

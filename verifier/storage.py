@@ -24,6 +24,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from passport_web.sessions import attempts_table, sessions_table
+
 
 class UtcDateTime(TypeDecorator):
     """Aware UTC datetimes on both SQLite (which drops the zone) and PostgreSQL."""
@@ -46,6 +48,9 @@ class UtcDateTime(TypeDecorator):
 
 
 metadata = MetaData()
+
+sessions = sessions_table(metadata, "verifier")  # signed-in browsers (passport_web/sessions.py)
+sign_in_attempts = attempts_table(metadata, "verifier")  # throttling, shared by every worker
 
 organisations = Table(
     "verifier_organisations", metadata,

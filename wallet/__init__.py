@@ -6,15 +6,16 @@ in ``service.WalletService`` (no Flask); the blueprints in ``routes/`` stay thin
 
 from __future__ import annotations
 
-from flask import Flask, g, session
+from flask import Flask, g
 
 from passport_web.flask import add_health_check, init_app
 from passport_web.openapi import serve_openapi
+from passport_web.signin import init_sign_in
 from passport_web.sql import Database
 
 from .config import WalletConfig
 from .service import WalletService
-from .storage import metadata
+from .storage import metadata, sessions, sign_in_attempts
 
 NAVIGATION_SIGNED_IN = [("Your training record", "/record"), ("Add training", "/add"),
                         ("Share", "/share"), ("Print", "/paper"), ("Your account", "/account")]
@@ -38,12 +39,15 @@ def create_app(config: WalletConfig | None = None, *, network=None) -> Flask:
     db = Database(config.database_url, metadata)
     db.upgrade("wallet")
     service = WalletService(db, config, network)
+    init_sign_in(app, db, sessions=sessions, attempts=sign_in_attempts, clock=config.clock)
     app.extensions["wallet"] = service
     add_health_check(app, "database", lambda: _database_ok(db))
 
     @app.context_processor
     def wallet_navigation() -> dict:
-        signed_in = bool(session.get("account_id"))
+        from .routes.common import current_account_id
+
+        signed_in = bool(current_account_id())
         return {"navigation": NAVIGATION_SIGNED_IN if signed_in else NAVIGATION_SIGNED_OUT,
                 "acting_for": getattr(g, "acting_for_name", None)}
 

@@ -17,16 +17,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from passport_vc.errors import AuthError, MalformedValueError
+from passport_vc.errors import MalformedValueError
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read back
 RECOVERY_CODES = 10
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,63}\Z")
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}\Z")
-
-
-class TooManyAttemptsError(AuthError):
-    title, status = "Too many attempts", 429
 
 
 @dataclass(frozen=True)

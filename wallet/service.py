@@ -186,28 +186,15 @@ class WalletService:
                            row["created_at"])
 
     def authenticate(self, login: str, password: str) -> acc.Account:
-        """Check a password, slowing repeated guesses (passwords.locked_until)."""
-        from passport_web.passwords import check_password, locked_until
+        """Check a password. Guessing is slowed per account and place by the web layer
+        (passport_web.signin), never by locking the account, which anyone could do to a
+        worker from anywhere."""
+        from passport_web.passwords import check_password
 
         login = acc.normalise_login(login)
-        now = self.now()
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = st.account_by_login(session, login)
-            if row is not None:
-                until = locked_until(row["failed_attempts"], row["last_failure_at"])
-                if until is not None and now < until:
-                    minutes = max(1, int((until - now).total_seconds() + 59) // 60)
-                    raise acc.TooManyAttemptsError(
-                        f"There have been too many wrong attempts. Wait {minutes} minute"
-                        f"{'s' if minutes != 1 else ''} and try again, or use a recovery code.")
-            ok = check_password(row["password_hash"] if row else None, password or "")
-            if row is not None:
-                # The failure count is committed here, before the error is raised below.
-                values = ({"failed_attempts": 0, "last_failure_at": None} if ok else
-                          {"failed_attempts": st.accounts.c.failed_attempts + 1,
-                           "last_failure_at": now})
-                session.execute(sa.update(st.accounts).where(st.accounts.c.id == row["id"])
-                                .values(**values))
+        ok = check_password(row["password_hash"] if row else None, password or "")
         if not ok:
             raise AuthError("The email address, user name or password is not right. Check them "
                             "and try again.")

@@ -17,9 +17,15 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from passport_web.sessions import attempts_table, sessions_table
+
 metadata = sa.MetaData()
 
 _Time = sa.DateTime(timezone=True)
+
+
+sessions = sessions_table(metadata, "wallet")  # signed-in browsers (passport_web/sessions.py)
+sign_in_attempts = attempts_table(metadata, "wallet")  # throttling, shared by every worker
 
 
 def aware(moment: datetime | None) -> datetime | None:

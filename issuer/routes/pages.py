@@ -15,7 +15,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -26,9 +25,10 @@ from flask import (
 
 from passport_vc.errors import AuthError, ConflictError, MalformedValueError, PassportError
 from passport_vc.qr import qr_svg
+from passport_web.signin import check_sign_in, end_every_session, remember_device, safe_next
 from schemas.catalogue import OFQUAL_NUMBER, load_catalogue, topic_title
 
-from ..auth import AddressThrottle, login_required, service, sign_in, sign_out
+from ..auth import login_required, service, sign_in, sign_out
 from ..bulk import TEMPLATE_HEADER, error_report_csv
 from ..certificate import certificate_pdf, uk_date
 
@@ -89,26 +89,30 @@ def start():
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_page():
     errors: dict[str, str] = {}
-    email = ""
+    email, status = "", 200
     if request.method == "POST":
         email = request.form.get("email", "")[:320]
-        throttle = current_app.extensions.setdefault("issuer_throttle", AddressThrottle())
-        if not throttle.allow(request.remote_addr or "unknown"):
-            errors["email"] = ("There have been too many attempts to sign in from here. "
-                               "Wait 5 minutes and try again.")
+        password = request.form.get("password", "")
+        try:
+            user = check_sign_in(email, lambda: service().access.authenticate(email, password))
+        except AuthError as error:
+            errors["email"] = error.detail
+            status = 429 if error.status == 429 else 400
         else:
-            try:
-                user = service().access.authenticate(email, request.form.get("password", ""))
-            except AuthError as error:
-                errors["email"] = error.detail
-            else:
-                sign_in(user)
-                target = request.args.get("next", "")
-                if not target.startswith("/") or target.startswith("//"):
-                    target = url_for("pages.dashboard")
-                return redirect(target)
+            sign_in(user)
+            target = safe_next(request.values.get("next"), url_for("pages.dashboard"))
+            return remember_device(redirect(target), email)
     return render_template("issuer/sign_in.html", errors=errors, email=email), \
-        (429 if "too many" in errors.get("email", "").lower() else 400 if errors else 200)
+        (status if errors else 200)
+
+
+@bp.post("/sign-out-everywhere", endpoint="sign_out_everywhere")
+@login_required
+def sign_out_everywhere_page():
+    """End this account's sessions on every device (a lost laptop, a shared computer)."""
+    end_every_session(str(g.user.id))
+    flash("You have signed out on every device, including this one.", "success")
+    return redirect(url_for("pages.sign_in"))
 
 
 @bp.post("/sign-out", endpoint="sign_out")

@@ -49,7 +49,8 @@ def _parse(did: str) -> tuple[str, int | None, list[str]]:
         raise InvalidDidError("A did:web must name a host, not an IP address")
     port = None
     if sep:
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        if not (port_text.isascii() and port_text.isdigit() and len(port_text) <= 5) \
+                or not 0 < int(port_text) < 65536:
             raise InvalidDidError(f"{did:.120} has an invalid port")
         port = int(port_text)
     for segment in segments:

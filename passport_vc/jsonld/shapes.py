@@ -169,7 +169,8 @@ def _slot_for(token: str, slots: dict[str, int], position: int) -> object:
         index = slots.get(lexical)
         if index is not None:
             return _Slot("literal", index, suffix)
-        if lexical.isdigit() and suffix == XSD_INTEGER_SUFFIX:
+        if lexical.isascii() and lexical.isdigit() and len(lexical) < 40 and \
+                suffix == XSD_INTEGER_SUFFIX:
             number = int(lexical) - INT_BASE
             if 0 <= number < len(slots) + 10**6:
                 return _Slot("int", number, suffix)

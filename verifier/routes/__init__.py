@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, session
+from flask import Flask, g
+
+from passport_web.signin import end_session, session_subject
 
 from .common import current_state
 
@@ -27,12 +29,12 @@ def register_routes(app: Flask) -> None:
         from ..accounts import get_user
 
         g.user = None
-        user_id = session.get("user_id")
-        if isinstance(user_id, int):
+        user_id = session_subject()
+        if user_id is not None and user_id.isascii() and user_id.isdigit():
             try:
-                g.user = get_user(current_state().db, user_id)
+                g.user = get_user(current_state().db, int(user_id))
             except NotFoundError:
-                session.clear()
+                end_session()
 
     @app.context_processor
     def navigation() -> dict:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from passport_vc.errors import AuthError, ConflictError, MalformedValueError
+from passport_web.signin import (
+    begin_session,
+    check_sign_in,
+    end_every_session,
+    end_session,
+    remember_device,
+)
 
 from .. import accounts
 from .common import current_state, current_user, manager_required, safe_next
@@ -23,22 +30,23 @@ def sign_in_post():
     state = current_state()
     email, password = request.form.get("email", ""), request.form.get("password", "")
     target = safe_next(request.form.get("next"))
-    errors = {}
+    errors, status = {}, 400
     if not email.strip():
         errors["email"] = "Enter your email address"
     if not password:
         errors["password"] = "Enter your password"  # noqa: S105 (a message, not a secret)
     if not errors:
         try:
-            user = accounts.authenticate(state.db, email, password, state.service.clock)
+            user = check_sign_in(email, lambda: accounts.authenticate(
+                state.db, email, password, state.service.clock))
         except AuthError as error:
             errors["email"] = error.detail
+            status = 429 if error.status == 429 else 400
         else:
-            session.clear()  # a fresh session on sign-in (no session fixation)
-            session["user_id"] = user.id
-            return redirect(target, 303)
+            begin_session(str(user.id))  # fresh and server-side: no fixation, can be ended
+            return remember_device(redirect(target, 303), email)
     return render_template("verifier/sign_in.html", errors=errors, values={"email": email},
-                           next=target), 400
+                           next=target), status
 
 
 @bp.get("/sign-out")
@@ -50,8 +58,18 @@ def sign_out():
 
 @bp.post("/sign-out")
 def sign_out_post():
-    session.clear()
+    end_session()
     flash("You have signed out", "success")
+    return redirect(url_for("scan.index"), 303)
+
+
+@bp.post("/sign-out-everywhere")
+def sign_out_everywhere():
+    user = current_user()
+    if user is None:
+        return redirect(url_for("scan.index"), 303)
+    end_every_session(str(user.id))
+    flash("You have signed out on every device, including this one", "success")
     return redirect(url_for("scan.index"), 303)
 
 

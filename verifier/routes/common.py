@@ -7,6 +7,7 @@ from functools import wraps
 from flask import current_app, g, redirect, request, url_for
 
 from passport_vc.errors import ForbiddenError
+from passport_web.signin import safe_next as safe_local_next
 
 
 def current_state():
@@ -41,12 +42,9 @@ def manager_required(view):
 
 def safe_next(target: str | None) -> str:
     """Only local paths: never send someone to another site after signing in."""
-    if target and target.startswith("/") and not target.startswith("//") and \
-            "\\" not in target:
-        return target
-    return "/"
+    return safe_local_next(target, "/")
 
 
 def form_int(name: str) -> int | None:
     value = request.form.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from passport_vc.errors import MalformedValueError
 
 from .. import records
-from .common import current_state, current_user, login_required, manager_required
+from .common import current_state, current_user, form_int, login_required, manager_required
 
 bp = Blueprint("records", __name__)
 
@@ -52,11 +52,11 @@ def staff_member(staff_id: int):
 @manager_required
 def delete_record(record_id: str):
     state, user = current_state(), current_user()
-    staff_id = request.form.get("staff_id", "")
+    staff_id = form_int("staff_id")
     records.delete_record(state.db, user.organisation_id, record_id)
     flash("The certificate was removed from the record", "success")
-    if staff_id.isdigit():
-        return redirect(url_for("records.staff_member", staff_id=int(staff_id)), 303)
+    if staff_id is not None:
+        return redirect(url_for("records.staff_member", staff_id=staff_id), 303)
     return redirect(url_for("records.staff_list"), 303)
 
 
@@ -121,7 +121,8 @@ def save_topics():
         months_text = request.form.get(f"months-{key}", "").strip()
         months = None
         if months_text:
-            if not months_text.isdigit() or not 1 <= int(months_text) <= 120:
+            if not (months_text.isascii() and months_text.isdigit() and len(months_text) < 4) \
+                    or not 1 <= int(months_text) <= 120:
                 errors[f"months-{key}"] = (f"{title}: enter a number of months from 1 to 120, "
                                            "or leave it empty if it never needs refreshing")
                 continue

@@ -3,11 +3,11 @@ password managers work — ``autocomplete`` attributes, no blocked paste; show-p
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from passport_vc.errors import PassportError
+from passport_web.signin import check_sign_in, end_every_session, end_session, remember_device
+from passport_web.signin import safe_next as safe_local_next
 
 from .common import (
     current_account_id,
@@ -22,11 +22,8 @@ blueprint = Blueprint("accounts", __name__)
 
 
 def safe_next(value: str | None) -> str:
-    """Only a path on this site (no open redirect)."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return url_for("record.record_page")
-    parts = urlsplit(value)
-    return parts.path if not parts.netloc else url_for("record.record_page")
+    """Only a path on this site (no open redirect): passport_web.signin.safe_next."""
+    return safe_local_next(value, url_for("record.record_page"))
 
 
 @blueprint.get("/")
@@ -58,19 +55,28 @@ def sign_in():
     if request.method == "GET":
         return render_template("wallet/sign_in.html", errors={}, form={}, next=next_page)
     login = request.form.get("login", "")
+    password = request.form.get("password", "")
     try:
-        account = service().authenticate(login, request.form.get("password", ""))
+        account = check_sign_in(login, lambda: service().authenticate(login, password))
     except PassportError as error:
         return render_template("wallet/sign_in.html", errors={"login": error.detail},
                                form={"login": login}, next=next_page), status_of(error)
     sign_in_session(account.id)
-    return redirect(safe_next(next_page))
+    return remember_device(redirect(safe_next(next_page)), login)
 
 
 @blueprint.post("/sign-out")
 def sign_out():
-    session.clear()
+    end_session()
     flash("You have signed out.", "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@blueprint.post("/sign-out-everywhere")
+@wallet_page("owner")
+def sign_out_everywhere(wallet):
+    end_every_session(wallet.owner_id)
+    flash("You have signed out on every device, including this one.", "success")
     return redirect(url_for("accounts.sign_in"))
 
 
@@ -80,13 +86,15 @@ def recover():
         return render_template("wallet/recover.html", errors={}, form={})
     form = {"login": request.form.get("login", ""), "code": request.form.get("code", "")}
     try:
-        account = service().recover(form["login"], form["code"],
-                                    request.form.get("password", ""))
+        account = check_sign_in(form["login"], lambda: service().recover(
+            form["login"], form["code"], request.form.get("password", "")))
     except PassportError as error:
         return render_template("wallet/recover.html", errors=field_errors(error, "code"),
                                form=form), status_of(error)
+    end_every_session(account.id)  # a new password: whoever had the old one is signed out
     sign_in_session(account.id)
-    flash("Your new password is set. Each recovery code works only once.", "success")
+    flash("Your new password is set. Each recovery code works only once. You have been "
+          "signed out on every other device.", "success")
     return redirect(url_for("record.record_page"))
 
 

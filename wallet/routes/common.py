@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import current_app, g, redirect, request, session, url_for
 
 from passport_vc.errors import ForbiddenError, NotFoundError, PassportError
+from passport_web.signin import end_session
 
 from ..service import Actor, WalletService
 
@@ -38,18 +39,24 @@ class Wallet:
 def sign_in_session(account_id: str) -> None:
     """A fresh session (no fixation); records when, so recent sign-ins can skip re-asking."""
     from passport_vc.clock import format_datetime
+    from passport_web.signin import begin_session
 
-    session.clear()
-    session["account_id"] = account_id
+    begin_session(account_id)  # server-side: signing out ends it everywhere it was copied
     session["signed_in_at"] = format_datetime(current_app.extensions["wallet"].now())
+    g.account_id = account_id
 
 
 def current_account_id() -> str | None:
-    return session.get("account_id")
+    """The signed-in account, checked against the server's sessions once per request."""
+    if "account_id" not in g:
+        from passport_web.signin import session_subject
+
+        g.account_id = session_subject()
+    return g.account_id
 
 
 def open_wallet(need: str) -> Wallet:
-    me = session["account_id"]
+    me = current_account_id()
     worker = session.get("acting_for")
     if worker and worker != me:
         if need == "owner":
@@ -65,7 +72,7 @@ def open_wallet(need: str) -> Wallet:
     try:
         account = service().account(me)
     except NotFoundError:
-        session.clear()  # the account is gone: sign out
+        end_session()  # the account is gone: sign out
         raise
     return Wallet(me, Actor(me, account.name))
 
@@ -83,7 +90,7 @@ def wallet_page(need: str):
             try:
                 wallet = open_wallet(need)
             except NotFoundError:
-                if not session.get("account_id"):
+                if not current_account_id():
                     return redirect(url_for("accounts.sign_in"))
                 raise
             return view(*args, wallet=wallet, **kwargs)

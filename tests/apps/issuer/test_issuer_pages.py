@@ -40,6 +40,12 @@ def test_sign_in_failures_are_plain_and_throttled(client, service, acme):
     locked = client.post("/sign-in", data={"email": "ann@acme.example",
                                            "password": "correct horse battery"})
     assert locked.status_code == 429 and b"too many attempts" in locked.data
+    # The guesses came from one place: Ann's own computer (another address) still gets in.
+    ann = client.application.test_client()
+    own = ann.post("/sign-in", data={"email": "ann@acme.example",
+                                     "password": "correct horse battery"},
+                   environ_base={"REMOTE_ADDR": "192.0.2.8"})
+    assert own.status_code == 302
 
 
 def test_issue_flow_record_page_and_downloads(client, service, acme, login, verifier):

@@ -329,8 +329,13 @@ def test_sign_in_errors_and_throttling(app):
         assert "not right" in wrong.get_data(as_text=True)
     locked = client.post("/sign-in", data={"email": "manager@sunny.example",
                                            "password": PASSWORD})
-    assert locked.status_code == 400 and "Too many wrong passwords" in \
+    assert locked.status_code == 429 and "too many attempts to sign in from here" in \
         locked.get_data(as_text=True)
+    # Guessing from one place does not lock the manager out from their own computer.
+    elsewhere = app.test_client().post("/sign-in", data={"email": "manager@sunny.example",
+                                                          "password": PASSWORD},
+                                       environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert elsewhere.status_code == 303
 
 
 def test_sign_in_goes_back_only_to_local_pages(app):

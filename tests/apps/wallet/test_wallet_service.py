@@ -24,7 +24,6 @@ from passport_vc.keys.storage import open_private_key
 from passport_vc.qr import encode_compact
 from passport_vc.share_links import decrypt_shared
 from wallet import storage
-from wallet.accounts import TooManyAttemptsError
 
 
 def count(service, table) -> int:
@@ -71,9 +70,9 @@ def test_sign_in_throttles_and_recovery_code_works_once(service):
     for _ in range(5):
         with pytest.raises(AuthError):
             service.authenticate("amina", "wrong password")
-    with pytest.raises(TooManyAttemptsError) as caught:  # even the right password waits
-        service.authenticate("amina", PASSWORD)
-    assert "Wait 1 minute" in caught.value.detail and caught.value.status == 429
+    # No account lock here: guessing is slowed per place by the web layer, so a stranger's
+    # guesses never lock Amina out (tests/security/test_sessions.py).
+    assert service.authenticate("amina", PASSWORD).id == account.id
     with pytest.raises(AuthError):
         service.authenticate("nobody", PASSWORD)
     code = account.recovery_codes[3]
