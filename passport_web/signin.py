@@ -22,7 +22,7 @@ DEVICE_COOKIE_AGE = 180 * 24 * 3600  # a device stays "known" for about six mont
 MAX_NEXT = 2048
 # Characters browsers drop or turn into "/" while reading a URL (WHATWG URL: tab, newline and
 # carriage return are removed, a backslash reads as a slash) and any other control or space.
-_UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def safe_next(target: object, default: str = "/") -> str:
@@ -32,7 +32,8 @@ def safe_next(target: object, default: str = "/") -> str:
     could read as one (``/\\x``, ``/\\t/x``, ``/%2F/x``, ``/%5Cx``), control characters and
     white space, and over-long values.
     """
-    if not isinstance(target, str) or not target.startswith("/") or len(target) > MAX_NEXT:
+    if not isinstance(target, str) or not target.startswith("/") or len(target) > MAX_NEXT \
+            or any(char.isspace() for char in target):
         return default
     decoded = target
     for _ in range(3):  # encoded, or encoded twice: judge what a server might decode it to
