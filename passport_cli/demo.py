@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from passport_vc.errors import PassportError
+from passport_web.settings import write_private
 
 from .demo_scene import DemoScene
 
@@ -45,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(data)
         print(f"Deleted the old demo data in {data}")
     data.mkdir(parents=True, exist_ok=True)
+    data.chmod(0o700)  # keys, secrets and everyone's records live here
     ports = {name: args.port_base + offset for offset, name in enumerate(PORTS)}
     scene = DemoScene(data, ports)
     try:
@@ -71,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
                       "interrupted, run again with --reset.", file=sys.stderr)
                 return 1
             details["ports"] = ports
-            seeded.write_text(json.dumps(details, indent=2), encoding="utf-8")
+            write_private(seeded, json.dumps(details, indent=2))  # holds the demo's links
         else:
             print(f"Using the demo data in {data} (use --reset to start afresh).",
                   file=sys.stderr)

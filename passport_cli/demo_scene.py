@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from passport_web.settings import write_private
+
 PASSWORD = "care-demo-2026"  # noqa: S105 - the published demo password
 
 WORKER = {"login": "amina@example.org", "name": "Amina Okafor"}
@@ -40,8 +42,7 @@ class DemoScene:
 
         path = self.data / "master.key"
         if not path.is_file():
-            path.write_text(generate_master_key(), encoding="utf-8")
-            path.chmod(0o600)
+            write_private(path, generate_master_key())
         return path.read_text(encoding="utf-8").strip()
 
     def _secret(self, name: str) -> str:
@@ -49,8 +50,7 @@ class DemoScene:
 
         path = self.data / f"{name}.secret"
         if not path.is_file():
-            path.write_text(secrets.token_hex(32), encoding="utf-8")
-            path.chmod(0o600)
+            write_private(path, secrets.token_hex(32))
         return path.read_text(encoding="utf-8").strip()
 
     def _trust_list(self) -> Path:

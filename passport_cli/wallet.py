@@ -12,6 +12,7 @@ from pathlib import Path
 
 from passport_cli.secret_input import read_secret
 from passport_vc.errors import PassportError
+from passport_web.settings import write_private
 
 
 def register(subparsers) -> None:
@@ -130,8 +131,7 @@ def run_backup(args) -> int:
         passphrase = read_secret(file=args.passphrase_file, variable="PASSPORT_BACKUP_PASSPHRASE",
                                  prompt="Backup passphrase: ", confirm=True, what="passphrase")
         data = service.backup(_account_id(service, args.login), passphrase)
-        args.out.write_bytes(data)
-        args.out.chmod(0o600)
+        write_private(args.out, data)
         print(f"Backup written to {args.out}")
     return _run(go, args)
 

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
 from passport_vc.errors import ConfigError
+
+
+def write_private(path: Path, data: str | bytes) -> None:
+    """Write a file only its owner can read, from its first byte (no moment when it is
+    world-readable, whatever the umask): keys, secrets, backups, databases."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
+        os.write(descriptor, raw)
+    finally:
+        os.close(descriptor)
 
 
 def instance_secret(folder: Path) -> str:
@@ -17,8 +31,7 @@ def instance_secret(folder: Path) -> str:
         return path.read_text(encoding="utf-8").strip()
     folder.mkdir(parents=True, exist_ok=True)
     value = secrets.token_hex(32)
-    path.write_text(value, encoding="utf-8")
-    path.chmod(0o600)
+    write_private(path, value)
     return value
 
 

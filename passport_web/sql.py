@@ -57,7 +57,12 @@ def normalise_url(url: str) -> str:
 
 
 def sqlite_url(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The URL of a database file, made first (empty) so only its owner can read it; SQLite
+    gives its -wal and -shm files the same permissions."""
+    if not path.exists():
+        from .settings import write_private
+
+        write_private(path, b"")
     return f"sqlite:///{path}"
 
 

@@ -86,3 +86,17 @@ def test_demo_runs_and_stops_cleanly(tmp_path):
     finally:
         if again.poll() is None:
             again.kill()
+
+
+def test_demo_data_is_readable_by_its_owner_only(tmp_path):
+    """The master key, secrets and databases hold everyone's keys and records."""
+    data = tmp_path / "demo"
+    result = subprocess.run([*PASSPORT, "demo", "--data", str(data), "--seed-only",
+                             "--port-base", str(_free_base())], capture_output=True, text=True,
+                            timeout=300, cwd=Path(__file__).resolve().parents[2], check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert data.stat().st_mode & 0o777 == 0o700
+    private = [data / "master.key", *data.glob("*.secret"), *data.glob("*.db")]
+    assert len(private) >= 7  # key, three secrets, three databases
+    for path in private:
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"
