@@ -12,6 +12,9 @@ MAX_INPUT_BYTES = 512 * 1024
 MAX_DEPTH = 48
 MAX_NODES = 50_000
 JWT_PATTERN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\Z")
+# JSON may escape half of a UTF-16 pair ("\ud800"); Python keeps it as a lone surrogate, which
+# is not text and makes every later UTF-8 encode (hashing, canonicalization, storage) fail.
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -22,8 +25,19 @@ class UnverifiedInput:
     value: dict | str
 
 
+def _check_text(text: str) -> None:
+    found = _NOT_TEXT.search(text)
+    if found is None:
+        return
+    if found.group() == "\x00":
+        raise ParsingError("The document contains a NUL character, which no credential has")
+    raise ParsingError(f"The document contains a broken character (\\u{ord(found.group()):04x}, "
+                       "half of a pair that is never completed), so it is not readable text")
+
+
 def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
-    """Refuse documents nested too deeply or with too many parts (iteratively: no recursion)."""
+    """Refuse documents nested too deeply or with too many parts (iteratively: no recursion),
+    and strings that are not text (NUL, lone surrogates)."""
     stack = [(value, 1)]
     nodes = 0
     while stack:
@@ -34,13 +48,12 @@ def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = M
         if depth > max_depth:
             raise ParsingError(f"The document is nested more than {max_depth} levels deep")
         if isinstance(node, str):
-            if "\x00" in node:
-                raise ParsingError("The document contains a NUL character, which no credential "
-                                   "has")
+            _check_text(node)
         elif isinstance(node, dict):
-            if any("\x00" in key for key in node):
-                raise ParsingError("The document contains a NUL character, which no credential "
-                                   "has")
+            for key in node:
+                if not isinstance(key, str):
+                    raise ParsingError("The document has a name that is not text")
+                _check_text(key)
             stack.extend((item, depth + 1) for item in node.values())
         elif isinstance(node, list):
             stack.extend((item, depth + 1) for item in node)

@@ -28,6 +28,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from passport_vc.errors import MalformedValueError, PassportError
+from passport_vc.inputs import parse_json
 
 SCHEME = "openid4vp://"
 CLIENT_ID_PREFIX = "redirect_uri:"
@@ -130,8 +131,8 @@ def _query_id(dcql: object) -> str:
     """The one credential query we can answer: ldp_vc, OpenBadgeCredential."""
     if isinstance(dcql, str):
         try:
-            dcql = json.loads(dcql)
-        except ValueError:
+            dcql = parse_json(dcql)
+        except PassportError:
             dcql = None
     queries = dcql.get("credentials") if isinstance(dcql, dict) else None
     if not isinstance(queries, list) or not queries:

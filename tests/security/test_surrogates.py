@@ -1,0 +1,80 @@
+"""Lone surrogates (``"\\ud800"``) are valid JSON but not text: refused where JSON is read.
+
+Finding 2 of issue 10: they reached UTF-8 encoding inside hashing and canonicalization (500s).
+Every reader goes through ``passport_vc.inputs.parse_json`` / ``check_shape``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from passport_vc.errors import ParsingError, PassportError
+from passport_vc.inputs import check_shape, parse_json, read_unverified
+
+LONE = ["\\ud800", "\\udfff", "\\udc00x", "a\\ud83d", "\\ud83d\\ud83d"]
+
+
+@pytest.mark.parametrize("escape", LONE)
+def test_parse_json_refuses_a_lone_surrogate_in_a_value(escape):
+    with pytest.raises(ParsingError, match="broken character"):
+        parse_json('{"name": "' + escape + '"}')
+
+
+@pytest.mark.parametrize("escape", LONE)
+def test_parse_json_refuses_a_lone_surrogate_in_a_key(escape):
+    with pytest.raises(ParsingError, match="broken character"):
+        parse_json('{"' + escape + '": 1}')
+
+
+def test_a_proper_pair_is_text():
+    assert parse_json('{"name": "\\ud83d\\ude00"}') == {"name": "\U0001f600"}
+
+
+def test_objects_given_directly_are_checked_too():
+    with pytest.raises(ParsingError):
+        check_shape({"a": [{"b": "\ud800"}]})
+    with pytest.raises(ParsingError):
+        read_unverified({"\udfff": 1})
+
+
+def _jwt(header: dict, payload: str) -> str:
+    def part(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    return part(json.dumps(header).encode()) + "." + part(payload.encode()) + ".c2ln"
+
+
+def test_jwt_parts_are_read_strictly():
+    from passport_vc.proofs.jose import read_unverified as read_jwt
+
+    with pytest.raises(ParsingError):
+        read_jwt(_jwt({"alg": "EdDSA"}, '{"iss": "\\ud800"}'))
+
+
+def test_the_verifier_reports_a_structure_failure(verifier, signed):
+    import copy
+
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["name"] = "Ann \ud800"
+    result = verifier.verify_credential(tampered)
+    assert not result.verified and result.check("structure").ok is False
+    text = json.dumps(tampered)
+    result = verifier.verify_credential(text)
+    assert not result.verified and result.check("structure").ok is False
+
+
+def test_qr_payload_with_a_surrogate_is_refused(signed):
+    import copy
+
+    from passport_vc.qr import decode_compact, encode_compact
+
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["name"] = "\udc00"
+    try:
+        text = encode_compact(tampered)
+    except (PassportError, UnicodeEncodeError):
+        return  # cannot even be made into a QR text here
+    with pytest.raises(PassportError):
+        decode_compact(text)
