@@ -72,3 +72,44 @@ def test_check_page_answers_plainly(make_app, sqlite_url, world, payload):
     else:  # read, then reported as not a valid credential, with the reason
         assert response.status_code == 200 and "Result: Valid" not in body
         assert "@context" in body
+
+
+# --- finding 13: a stranger using a recognised provider's name ---------------------------------
+def _impostor(world, name: str) -> dict:
+    from datetime import date
+
+    from verifier_world import _course
+
+    from passport_vc.issue import issue_credential
+    from schemas import build_training_credential
+
+    credential = build_training_credential(
+        _course("fire-safety"), issuer_id=world.stranger_key.controller, issuer_name=name,
+        subject_name="Sam Carer", subject_id=world.holder_key.controller,
+        completed=date(2026, 3, 1), credential_id="urn:uuid:00000000-0000-4000-8000-0000000000ff")
+    return issue_credential(credential, world.stranger_key, clock=world.clock)
+
+
+@pytest.mark.parametrize("name", ["Example Care Training Ltd", "  example care   TRAINING ltd"])
+def test_a_stranger_claiming_a_recognised_name_is_headlined_as_a_claim(make_service, world,
+                                                                       name):
+    report = make_service().check(_impostor(world, name)).credentials[0]
+    assert report.state == "unknown-provider"
+    assert report.provider_name.startswith("Claims to be ")
+    assert report.provider_name.endswith("— not on your trust list")
+    assert dict(report.checklist)["Provider"] == report.provider_name
+    assert "not issued by that provider" in report.verdict["message"]
+
+
+def test_the_trust_list_name_is_the_headline_when_trusted(make_service, world):
+    from verifier_world import PROVIDER_NAME
+
+    from passport_vc.trust import TrustEntry, TrustList
+
+    trust = TrustList()
+    trust.add(TrustEntry(world.stranger_key.controller, "Stranger Training (checked)",
+                         ("local",)))
+    report = make_service(trust=trust).check(_impostor(world, PROVIDER_NAME)).credentials[0]
+    assert report.state == "valid"
+    assert report.provider_name == "Stranger Training (checked)"
+    assert PROVIDER_NAME not in dict(report.checklist)["Provider"]
