@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 
@@ -59,11 +60,37 @@ def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = M
             stack.extend((item, depth + 1) for item in node)
 
 
+def _unique_object(pairs: list[tuple[str, object]]) -> dict:
+    # Duplicate names are where two JSON readers disagree (first wins here, last wins there):
+    # what one part of a system checks must be what every other part reads.
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        twice = next(name for name, _ in pairs if name in seen or seen.add(name))
+        raise ParsingError(f"The document gives '{twice:.60}' twice; each name may appear once")
+    return value
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ParsingError(f"The number {text:.40} is too large to use")
+    return number
+
+
+def _no_constant(name: str) -> object:
+    raise ParsingError(f"{name} is not a JSON value")
+
+
 def parse_json(text: str | bytes, *, max_bytes: int = MAX_INPUT_BYTES) -> object:
+    """The one strict JSON reader for everything that comes from outside: bounded size,
+    depth and parts; no duplicate names, NaN/Infinity, overflowing numbers, NUL or lone
+    surrogates. Raises ParsingError or TooLargeError."""
     if len(text) > max_bytes:
         raise TooLargeError(f"The input is larger than {max_bytes // 1024} KB")
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_unique_object, parse_float=_finite_float,
+                           parse_constant=_no_constant)
     except RecursionError:
         raise ParsingError("The JSON is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as error:

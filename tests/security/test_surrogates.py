@@ -78,3 +78,24 @@ def test_qr_payload_with_a_surrogate_is_refused(signed):
         return  # cannot even be made into a QR text here
     with pytest.raises(PassportError):
         decode_compact(text)
+
+
+# --- the same reader refuses the other places where JSON readers disagree --------------------
+@pytest.mark.parametrize("text, words", [
+    ('{"name": "Evil", "name": "Ann"}', "'name' twice"),
+    ('{"a": {"id": 1, "id": 1}}', "'id' twice"),
+    ('{"hours": NaN}', "NaN"), ('{"hours": Infinity}', "Infinity"),
+    ('{"hours": -Infinity}', "Infinity"), ('{"hours": 1e400}', "too large"),
+    ('{"hours": ' + "9" * 5000 + "}", "not valid JSON"),
+])
+def test_parse_json_refuses_ambiguous_json(text, words):
+    with pytest.raises(ParsingError, match=words):
+        parse_json(text)
+
+
+def test_a_signed_credential_with_a_duplicated_name_is_refused(verifier, signed):
+    text = json.dumps(signed)
+    smuggled = text.replace('"name": "Ann Smith"', '"name": "Someone Else", "name": "Ann Smith"')
+    assert smuggled != text
+    result = verifier.verify_credential(smuggled)
+    assert not result.verified and result.check("structure").ok is False
