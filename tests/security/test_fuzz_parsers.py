@@ -354,3 +354,40 @@ def test_hostile_contexts(verifier, signed, provider, context):
     assert result is not None and not result.verified
     unsigned = {k: v for k, v in tampered.items() if k != "proof"}
     only_project_errors(issue_credential, unsigned, provider)
+
+
+# --- JWTs that reach signature checks -----------------------------------------------------------
+def _signed_jwt(header: dict, claims: object, key) -> str:
+    from passport_vc.proofs.jose import sign_jws
+
+    try:
+        return sign_jws(claims if isinstance(claims, dict) else {"x": claims}, key, header)
+    except (PassportError, TypeError, ValueError):
+        return _b64(json.dumps(header).encode()) + "." + _b64(json.dumps(claims).encode()) + \
+            ".c2ln"
+
+
+HEADER_VALUES = st.one_of(SCALARS, st.sampled_from(["vc+jwt", "openid4vci-proof+jwt", "EdDSA",
+                                                    "ES256", "none", "HS256"]))
+HEADERS = st.fixed_dictionaries({}, optional={
+    "alg": HEADER_VALUES, "typ": HEADER_VALUES, "kid": HEADER_VALUES, "jwk": JSON_VALUES,
+    "crit": JSON_VALUES, "b64": JSON_VALUES})
+CLAIMS = st.fixed_dictionaries({}, optional={
+    "iss": HEADER_VALUES, "iat": SCALARS, "nbf": SCALARS, "exp": SCALARS, "aud": JSON_VALUES,
+    "nonce": SCALARS, "@context": JSON_VALUES, "type": JSON_VALUES, "issuer": JSON_VALUES,
+    "credentialSubject": JSON_VALUES, "vc": JSON_VALUES, "validFrom": SCALARS})
+
+
+@FUZZ
+@given(HEADERS, CLAIMS, st.one_of(JWTS, st.just("")))
+def test_jwts_reaching_the_signature_check(verifier, provider, header, claims, junk):
+    from passport_vc.oid4vci import verify_proof_jwt
+
+    kid = provider.verification_method
+    header = {"kid": kid, **header}
+    token = junk or _signed_jwt(header, claims, provider.signer)
+    result = only_project_errors(verifier.verify_credential, token)
+    assert result is not None and not result.verified
+    only_project_errors(verify_proof_jwt, token, audience="https://issuer.example",
+                        nonce="n", clock=lambda: NOW,
+                        resolve_key=lambda _kid: provider.signer.public_key)
