@@ -252,13 +252,25 @@ class _Guarded:
         raise last  # type: ignore[misc]
 
 
+class _NoReuse:
+    """Mixin for urllib3 pools: never keep a connection for the next request. Each request then
+    opens its own, under its own deadline and address checks (a kept one was checked for an
+    earlier request, and may have been closed by the server in the meantime)."""
+
+    def _put_conn(self, conn) -> None:  # type: ignore[override]
+        if conn is not None:
+            conn.close()
+        super()._put_conn(None)  # type: ignore[misc]
+
+
 def _pool_classes(policy: AddressPolicy) -> dict:
     http_conn = type("GuardedHTTPConnection", (_Guarded, HTTPConnection),
                      {"policy": policy, "scheme": "http"})
     https_conn = type("GuardedHTTPSConnection", (_Guarded, HTTPSConnection),
                       {"policy": policy, "scheme": "https"})
-    return {"http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
-            "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,),
+    return {"http": type("GuardedHTTPPool", (_NoReuse, HTTPConnectionPool),
+                         {"ConnectionCls": http_conn}),
+            "https": type("GuardedHTTPSPool", (_NoReuse, HTTPSConnectionPool),
                           {"ConnectionCls": https_conn})}
 
 

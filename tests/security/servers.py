@@ -13,8 +13,8 @@ from pathlib import Path
 
 
 class Hostile(BaseHTTPRequestHandler):
-    """Paths: /doc (JSON), /redirect?to=URL, /drip (body 1 byte per 0.2 s), /drip-headers,
-    /broken-chunked, /bad-json."""
+    """Paths: /doc (JSON), /keep-alive (JSON, connection kept open), /redirect?to=URL,
+    /drip (body 1 byte per 0.2 s), /drip-headers, /broken-chunked, /bad-json."""
 
     protocol_version = "HTTP/1.1"
 
@@ -23,9 +23,13 @@ class Hostile(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self.server.seen.append(self.path)
+        self.server.peers.append(self.client_address)
         path, _, query = self.path.partition("?")
         if path == "/doc":
             self._plain(200, b'{"ok": true}')
+        elif path == "/keep-alive":  # ignores the client's "Connection: close"
+            self._plain(200, b'{"ok": true}')
+            self.close_connection = False
         elif path == "/redirect":
             self.send_response(302)
             self.send_header("Location", query.removeprefix("to="))
@@ -78,6 +82,7 @@ def serve(handler=Hostile, *, tls: ssl.SSLContext | None = None):
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
     httpd.seen = []
+    httpd.peers = []
     if tls is not None:
         httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
     httpd.port = httpd.server_address[1]

@@ -199,3 +199,19 @@ def test_without_the_ca_the_certificate_is_refused(tls_server):
         Network(settings).fetcher.get(f"https://localhost:{server.port}/doc")
     with pytest.raises(FetchError):
         HttpClient(settings).get_json(f"https://localhost:{server.port}/doc")
+
+
+def test_no_connection_is_kept_for_the_next_request(named):
+    """A kept connection was checked and timed for an earlier request; each request opens its
+    own, so the deadline and the address checks hold for the second request too."""
+    listed, _ = named
+    policy = NetworkSettings(http_hosts=frozenset({f"localhost:{listed.port}"})).policy
+    fetcher = HttpFetcher(timeout=1.0, deadline=1.0, policy=policy)
+    listed.peers.clear()
+    for _ in range(3):
+        assert fetcher.get(f"http://localhost:{listed.port}/keep-alive").json() == {"ok": True}
+    assert len(set(listed.peers)) == 3
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="took more than"):
+        fetcher.get(f"http://localhost:{listed.port}/drip")
+    assert time.monotonic() - started < 2.5
