@@ -391,3 +391,24 @@ def test_jwts_reaching_the_signature_check(verifier, provider, header, claims, j
     only_project_errors(verify_proof_jwt, token, audience="https://issuer.example",
                         nonce="n", clock=lambda: NOW,
                         resolve_key=lambda _kid: provider.signer.public_key)
+
+
+# --- photos of QR codes -------------------------------------------------------------------------
+def _png() -> bytes:
+    from passport_vc.qr import qr_png
+
+    return qr_png("SP1:TEST", box_size=2)
+
+
+PHOTOS = st.one_of(st.binary(max_size=300), st.integers(0, 400).map(lambda n: _png()[:n]),
+                   st.tuples(st.integers(0, 300), st.binary(min_size=1, max_size=8)).map(
+                       lambda cut: _png()[:cut[0]] + cut[1] + _png()[cut[0] + len(cut[1]):]))
+
+
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(PHOTOS)
+def test_photos(data):
+    from verifier.photo import read_qr_from_photo
+
+    only_project_errors(read_qr_from_photo, data)
