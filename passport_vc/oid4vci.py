@@ -84,7 +84,9 @@ def offer_uri(offer_json_url: str) -> str:
     return OFFER_SCHEME + "?credential_offer_uri=" + quote(offer_json_url, safe="")
 
 
-def _check_offer(offer: object) -> dict:
+def check_offer(offer: object) -> dict:
+    """§4.1.1: the offer's parts are of the right kinds (for an offer given by value, or
+    fetched from ``credential_offer_uri``); raises ParsingError."""
     if not isinstance(offer, dict):
         raise ParsingError("The credential offer is not a JSON object")
     if not _is_web_url(offer.get("credential_issuer")):
@@ -134,7 +136,7 @@ def parse_offer_uri(text: str) -> dict:
         offer = parse_json(by_value[0])
     except PassportError:
         raise ParsingError("The credential offer in the link is not readable") from None
-    return {"credential_offer": _check_offer(offer)}
+    return {"credential_offer": check_offer(offer)}
 
 
 # --- §12.2 issuer metadata ----------------------------------------------------------------------

@@ -88,7 +88,10 @@ class _HostPolicy:
 
         from ..errors import FetchForbiddenError
 
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except (ValueError, TypeError):
+            raise FetchForbiddenError(f"{url!r:.100} is not a valid web address") from None
         if parts.scheme == "http" and parts.netloc not in self.http_hosts:
             raise FetchForbiddenError(f"Only https addresses can be used ({parts.netloc})")
         return self.inner.get(url, accept=accept)
