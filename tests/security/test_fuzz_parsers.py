@@ -412,3 +412,25 @@ def test_photos(data):
     from verifier.photo import read_qr_from_photo
 
     only_project_errors(read_qr_from_photo, data)
+
+
+# --- employer requests the wallet reads (OpenID4VP) ----------------------------------------------
+REQUEST_FIELDS = st.fixed_dictionaries({}, optional={
+    "client_id": st.one_of(SCALARS, st.just("redirect_uri:https://v.example/r")),
+    "response_uri": st.one_of(SCALARS, st.sampled_from(["https://v.example/r", "https://[::1",
+                                                        "https://v.example:99999/r"])),
+    "response_type": st.one_of(SCALARS, st.just("vp_token")),
+    "response_mode": st.one_of(SCALARS, st.just("direct_post")),
+    "nonce": SCALARS, "state": SCALARS,
+    "dcql_query": st.one_of(JSON_VALUES, JSON_VALUES.map(json.dumps), st.just({"credentials": [
+        {"id": "q", "format": "ldp_vc", "meta": {"type_values": [[{"a": 1}], "x"]}}]}))})
+
+
+@FUZZ
+@given(REQUEST_FIELDS, st.one_of(st.text(max_size=60).map(lambda t: "openid4vp://?" + t),
+                                 st.text(max_size=60)))
+def test_employer_requests(request, link):
+    from wallet.oid4vp import parse_link, validate_request
+
+    only_project_errors(validate_request, request)
+    only_project_errors(parse_link, link)
