@@ -292,11 +292,15 @@ def test_fetched_did_web_documents(body):
                  st.text("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz",
                          max_size=60).map(lambda t: "did:key:z" + t),
                  JWT_PART.map(lambda p: "did:jwk:" + p),
-                 st.text(max_size=40).map(lambda t: "did:web:" + t)))
-def test_did_identifiers(did):
+                 st.text(max_size=40).map(lambda t: "did:web:" + t)),
+       st.one_of(st.text(max_size=20), st.just("")))
+def test_did_identifiers(did, fragment):
     from passport_vc.did import default_resolver
 
-    only_project_errors(default_resolver().resolve, did)
+    resolver = default_resolver()
+    only_project_errors(resolver.resolve, did)
+    only_project_errors(resolver.resolve_verification_method, did + "#" + fragment)
+    only_project_errors(resolver.resolve_verification_method, did)
 
 
 # --- offers, vp_tokens, trust lists ---------------------------------------------------------------
