@@ -32,8 +32,13 @@ class HttpClient:
         self.settings = settings
         self.timeout = timeout
         self.policy = settings.policy
-        self.session = session or guarded_session(self.policy, ca_bundle=settings.ca_bundle)
-        self.session.trust_env = False  # never route through a proxy from the environment
+        guarded = guarded_session(self.policy, ca_bundle=settings.ca_bundle)
+        if session is not None:  # a caller's session still gets every rule
+            session.trust_env = False
+            session.verify = guarded.verify
+            for prefix, adapter in guarded.adapters.items():
+                session.mount(prefix, adapter)
+        self.session = session or guarded
 
     def check(self, url: str) -> None:
         check_url(url, allow_http=True)  # a plain message for a malformed address first
