@@ -54,26 +54,49 @@ Progress = Callable[[int, int], None]
 
 
 def read_text(stream: IO[str] | IO[bytes] | str | bytes) -> str:
+    """The file as text: UTF-8 (with or without a byte-order mark) or UTF-16 with its mark.
+
+    A byte that is not valid in that encoding is reported with its line and column, never
+    guessed at: a cp1252 or "replace" fallback would put wrong names on signed certificates.
+    """
     data = stream if isinstance(stream, str | bytes) else stream.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise TooLargeError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; "
                             "split it into smaller files")
     if isinstance(data, bytes):
+        encoding = "utf-8"
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]  # so error positions count from the text itself
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # "Unicode text" from spreadsheets
-            data = data.decode("utf-16", errors="replace")
+            encoding = "utf-16"
         elif b"\x00" in data:
             raise MalformedValueError("The file is not a CSV text file (save it as 'CSV UTF-8' "
                                       "and try again)")
-    if isinstance(data, bytes):
         try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                data = data.decode("cp1252")
-            except UnicodeDecodeError:
-                raise MalformedValueError("The file is not a readable CSV text file (save it "
-                                          "as 'CSV UTF-8' and try again)") from None
+            data = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise _undecodable(data, error, encoding) from None
     return data.lstrip("\ufeff")
+
+
+def _undecodable(data: bytes, error: UnicodeDecodeError, encoding: str) -> MalformedValueError:
+    """Where the bad byte is: line, and column of the CSV (by the header's name if known)."""
+    before = data[:error.start].decode(encoding, errors="replace").lstrip("\ufeff")
+    lines = before.split("\n")
+    line = len(lines)
+    try:
+        header = next(csv.reader(io.StringIO(before if line > 1 else "")), [])
+        cells = next(csv.reader(io.StringIO(lines[-1])), [""])
+    except csv.Error:
+        header, cells = [], [""]
+    column = max(len(cells), 1)
+    name = header[column - 1].strip() if line > 1 and column <= len(header) else ""
+    where = f"column {column}" + (f" ({name})" if name else "")
+    bad = data[error.start:error.start + 1].hex().upper()
+    return MalformedValueError(
+        f"Line {line}, {where}: the file has a character that is not readable text (byte "
+        f"0x{bad}). Save the file as 'CSV UTF-8' and upload it again.", line=line,
+        column=column)
 
 
 def _header_map(header: list[str]) -> dict[str, int]:

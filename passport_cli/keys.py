@@ -128,8 +128,10 @@ def _add_web_key(did: str, public_key, path: Path) -> tuple[str, dict]:
         document = build_did_document(did, [(fragment, public_key)], assertion=[fragment],
                                       authentication=[fragment])
         return f"{did}#{fragment}", document
-    document = json.loads(path.read_text(encoding="utf-8"))
-    if document.get("id") != did:
+    from passport_vc.inputs import parse_json
+
+    document = parse_json(path.read_bytes(), max_bytes=4 * 1024 * 1024)
+    if not isinstance(document, dict) or document.get("id") != did:
         raise ConfigError(f"{path} is the DID document of {document.get('id')}, not {did}")
     fragment = _next_fragment(document)
     method_id = f"{did}#{fragment}"

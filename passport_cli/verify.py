@@ -39,15 +39,21 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _read(file: str) -> str:
+def _read(file: str) -> bytes:
+    """The raw bytes: read_unverified decodes them strictly (a byte that is not UTF-8 is an
+    error, not a replacement character that would only surface as a broken signature)."""
     if file == "-":
-        return sys.stdin.read(1024 * 1024)
-    path = Path(file)
-    if not path.is_file():
-        raise PassportError(f"There is no file called {file}")
-    if path.stat().st_size > 1024 * 1024:
+        data = sys.stdin.buffer.read(1024 * 1024 + 1)
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise PassportError(f"There is no file called {file}")
+        if path.stat().st_size > 1024 * 1024:
+            raise PassportError(f"{file} is larger than 1 MB; that is not a credential")
+        data = path.read_bytes()
+    if len(data) > 1024 * 1024:
         raise PassportError(f"{file} is larger than 1 MB; that is not a credential")
-    return path.read_text(encoding="utf-8", errors="replace")
+    return data
 
 
 def _static_documents(pairs: list[str]) -> dict:

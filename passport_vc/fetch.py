@@ -2,9 +2,10 @@
 
 STANDARDS.md trap 11: a did:web DID or a ``statusListCredential`` URL is chosen by whoever wrote
 the credential, so every fetch is a server-side request to an attacker-chosen URL. The rules:
-HTTPS only, the host must resolve to public addresses only (checked before connecting and again
-on the connected socket, so DNS rebinding cannot slip through), at most three redirects each
-re-checked, a size limit enforced while streaming, timeouts, and a TTL cache (RFC 9111
+HTTPS only, the host must resolve to public addresses only (resolved once, connected to that
+address and checked again on the socket, so DNS rebinding cannot slip through — see
+``passport_vc.egress``), at most three redirects each re-checked against every rule, a size limit
+enforced while streaming, one total deadline, and a TTL cache (RFC 9111
 ``Cache-Control: max-age``, capped at one day) that can serve a stale copy when the origin fails.
 
 Everything takes a ``Fetcher`` so tests and offline verification never touch the network.
@@ -12,12 +13,10 @@ Everything takes a ``Fetcher`` so tests and offline verification never touch the
 
 from __future__ import annotations
 
-import ipaddress
+import http.client
 import json
 import re
-import socket
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -27,13 +26,24 @@ from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+import urllib3.exceptions
 
 from .clock import Clock, system_clock
+from .egress import (
+    AddressPolicy,
+    Deadline,
+    check_url,
+    guarded_session,
+    is_forbidden_address,
+    resolve_public,
+)
 from .errors import FetchError, FetchForbiddenError, TooLargeError
 
+__all__ = ["AddressPolicy", "CachingFetcher", "ChainFetcher", "Fetched", "Fetcher",
+           "HttpFetcher", "StaticFetcher", "check_url", "is_forbidden_address", "read_limited",
+           "resolve_public", "revalidating"]
+# What a broken connection can raise from below requests (urllib3, http.client, the socket).
+READ_FAILURES = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 USER_AGENT = "skills-passport/0.1 (+https://www.w3.org/TR/vc-data-model-2.0/)"
 MAX_REDIRECTS = 3
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -67,99 +77,8 @@ class Fetcher(Protocol):
     def get(self, url: str, *, accept: str | None = None) -> Fetched: ...
 
 
-# --- address policy --------------------------------------------------------------------------
-def is_forbidden_address(address: str) -> bool:
-    """True for anything but a public unicast address (private, loopback, link-local, CGNAT,
-    multicast, reserved, unspecified — including IPv4 hidden inside IPv6)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return True
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if embedded is not None and is_forbidden_address(str(embedded)):
-            return True
-    return (not ip.is_global) or ip.is_multicast or ip.is_reserved or ip.is_unspecified
-
-
 def _host_label(url: str) -> str:
     return urlsplit(url).hostname or url
-
-
-def check_url(url: str, *, allow_http: bool = False) -> tuple[str, str, int]:
-    """Return (scheme, host, port) for a URL this system may fetch, or raise."""
-    if not isinstance(url, str) or len(url) > 2048:
-        raise FetchForbiddenError("That web address is not valid")
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise FetchForbiddenError(f"{url!r:.100} is not a valid web address") from None
-    scheme = parts.scheme.lower()
-    if scheme != "https" and not (allow_http and scheme == "http"):
-        raise FetchForbiddenError(f"Only secure (https) addresses are fetched, not {url:.100}")
-    if not parts.hostname:
-        raise FetchForbiddenError(f"{url:.100} has no host name")
-    if parts.username is not None or parts.password is not None:
-        raise FetchForbiddenError("Web addresses with a user name or password are not fetched")
-    return scheme, parts.hostname, port or (443 if scheme == "https" else 80)
-
-
-def resolve_public(host: str, port: int) -> list[str]:
-    """Resolve ``host`` and refuse it unless every address is public."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise FetchError(f"The web address {host} could not be found") from None
-    addresses = sorted({info[4][0] for info in infos})
-    if not addresses:
-        raise FetchError(f"The web address {host} could not be found")
-    for address in addresses:
-        if is_forbidden_address(address):
-            raise FetchForbiddenError(
-                f"{host} points to a private or local network address, which is not fetched")
-    return addresses
-
-
-# --- connections that re-check the address they actually reached ----------------------------
-class _PeerCheck:
-    """Mixin: after connecting, refuse a forbidden peer (defeats DNS rebinding between the
-    getaddrinfo check and the connect)."""
-
-    def _new_conn(self):  # type: ignore[override]
-        sock = super()._new_conn()  # type: ignore[misc]
-        try:
-            peer = sock.getpeername()[0]
-        except OSError:
-            peer = ""
-        if is_forbidden_address(peer):
-            sock.close()
-            raise FetchForbiddenError(
-                "The server is on a private or local network address, which is not fetched")
-        return sock
-
-
-class _CheckedHTTPConnection(_PeerCheck, HTTPConnection):
-    pass
-
-
-class _CheckedHTTPSConnection(_PeerCheck, HTTPSConnection):
-    pass
-
-
-class _CheckedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _CheckedHTTPConnection
-
-
-class _CheckedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _CheckedHTTPSConnection
-
-
-class _PublicOnlyAdapter(HTTPAdapter):
-    def init_poolmanager(self, connections, maxsize, block=False, **pool_kwargs):
-        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _CheckedHTTPPool,
-                                                   "https": _CheckedHTTPSPool}
 
 
 def _parse_max_age(cache_control: str | None) -> int | None:
@@ -180,53 +99,77 @@ def _media_type(value: str | None) -> str | None:
 
 # --- fetchers --------------------------------------------------------------------------------
 class HttpFetcher:
-    """GET over HTTPS with the SSRF rules above. Safe to share between threads."""
+    """GET over HTTPS under ``passport_vc.egress`` rules (addresses checked on every hop and
+    every connection, one total deadline, a size cap). Safe to share between threads.
+
+    ``timeout`` bounds connecting and each read; ``deadline`` (default: twice the timeout)
+    bounds the whole fetch, redirects included. ``policy`` names the hosts a local deployment
+    reaches over http; ``allow_private``/``allow_http`` switch checks off (tests only).
+    """
 
     def __init__(self, *, clock: Clock = system_clock, timeout: float = 5.0,
                  max_bytes: int = 1_048_576, allow_private: bool = False,
-                 allow_http: bool = False, session: requests.Session | None = None) -> None:
+                 allow_http: bool = False, session: requests.Session | None = None,
+                 policy: AddressPolicy | None = None, deadline: float | None = None,
+                 ca_bundle: str | None = None) -> None:
         self.clock = clock
         self.timeout = timeout
+        self.deadline = deadline if deadline is not None else 2 * timeout
         self.max_bytes = max_bytes
-        self.allow_private = allow_private
-        self.allow_http = allow_http
+        base = policy or AddressPolicy()
+        self.policy = replace(base, allow_private=base.allow_private or allow_private,
+                              allow_http=base.allow_http or allow_http)
+        self.ca_bundle = ca_bundle
         self._session = session
         self._local = threading.local()
+
+    @property
+    def allow_private(self) -> bool:
+        return self.policy.allow_private
 
     def _session_for_thread(self) -> requests.Session:
         if self._session is not None:
             session = self._session
-        else:
-            # requests.Session is not documented as thread-safe: one per thread.
-            session = getattr(self._local, "session", None)
-            if session is None:
-                session = requests.Session()
-                self._local.session = session
-        if not getattr(session, "_passport_guarded", False):
-            # Proxies from the environment would hide the real destination from the checks;
-            # cookies would let one fetched site track or influence the next fetch.
-            session.trust_env = False
-            session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-            if not self.allow_private:
-                session.mount("https://", _PublicOnlyAdapter())
-                session.mount("http://", _PublicOnlyAdapter())
-            session._passport_guarded = True  # type: ignore[attr-defined]
+            if not getattr(session, "_passport_guarded", False):
+                guarded = guarded_session(self.policy, ca_bundle=self.ca_bundle)
+                session.trust_env = False
+                session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+                session.verify = guarded.verify
+                for prefix, adapter in guarded.adapters.items():
+                    session.mount(prefix, adapter)
+                session._passport_guarded = True  # type: ignore[attr-defined]
+            return session
+        # requests.Session is not documented as thread-safe: one per thread.
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = guarded_session(self.policy,
+                                                            ca_bundle=self.ca_bundle)
         return session
 
     def _check(self, url: str) -> None:
-        _scheme, host, port = check_url(url, allow_http=self.allow_http)
-        if not self.allow_private:
-            resolve_public(host, port)
+        self.policy.check(url)
 
     def get(self, url: str, *, accept: str | None = None) -> Fetched:
         session = self._session_for_thread()
-        headers = {"User-Agent": USER_AGENT, "Accept": accept or "application/json, */*;q=0.5"}
+        # "Connection: close": every connection is new, so each one is opened under this
+        # fetch's deadline and address checks (a pooled one would have been checked earlier).
+        headers = {"User-Agent": USER_AGENT, "Accept": accept or "application/json, */*;q=0.5",
+                   "Connection": "close"}
+        with Deadline(self.deadline) as deadline:
+            try:
+                return self._get(session, url, headers, deadline)
+            except FetchError:
+                if deadline.expired:
+                    raise FetchError(f"{_host_label(url)} took more than {self.deadline:g} "
+                                     "seconds to send the document") from None
+                raise
+
+    def _get(self, session: requests.Session, url: str, headers: dict,
+             deadline: Deadline) -> Fetched:
         current = url
-        # Slow-drip servers can keep each read under the timeout: bound the whole fetch too.
-        deadline = time.monotonic() + 3 * self.timeout
         for _hop in range(MAX_REDIRECTS + 1):
             self._check(current)
-            response = self._request(session, current, headers)
+            response = self._request(session, current, headers, deadline)
             try:
                 if response.status_code in REDIRECT_CODES:
                     location = response.headers.get("Location")
@@ -239,7 +182,7 @@ class HttpFetcher:
                     raise FetchError(f"{_host_label(current)} answered with error "
                                      f"{response.status_code} for {current:.200}",
                                      status=response.status_code)
-                body = self._read_body(response, current, deadline)
+                body = read_limited(response, self.max_bytes, current)
                 return Fetched(
                     url=current, body=body,
                     content_type=_media_type(response.headers.get("Content-Type")),
@@ -249,41 +192,65 @@ class HttpFetcher:
                 response.close()
         raise FetchError(f"{_host_label(url)} redirected more than {MAX_REDIRECTS} times")
 
-    def _request(self, session: requests.Session, url: str, headers: dict) -> requests.Response:
+    def _request(self, session: requests.Session, url: str, headers: dict,
+                 deadline: Deadline) -> requests.Response:
+        timeout = max(0.001, min(self.timeout, deadline.remaining()))
         try:
-            return session.get(url, headers=headers, timeout=(self.timeout, self.timeout),
+            return session.get(url, headers=headers, timeout=(timeout, self.timeout),
                                allow_redirects=False, stream=True)
         except requests.exceptions.Timeout:
             raise FetchError(f"{_host_label(url)} did not answer in time") from None
         except requests.exceptions.SSLError:
             raise FetchError(f"{_host_label(url)} did not present a valid secure (TLS) "
                              "certificate") from None
-        except requests.exceptions.RequestException:
+        except requests.exceptions.RequestException as error:
+            forbidden = _forbidden_cause(error)
+            if forbidden is not None:
+                raise forbidden from None
+            raise FetchError(f"Could not connect to {_host_label(url)}") from None
+        except READ_FAILURES:
             raise FetchError(f"Could not connect to {_host_label(url)}") from None
 
-    def _read_body(self, response: requests.Response, url: str, deadline: float) -> bytes:
-        declared = response.headers.get("Content-Length")
-        if declared and declared.isascii() and declared.isdigit() and \
-                (len(declared) > 15 or int(declared) > self.max_bytes):
-            raise TooLargeError(f"The document at {url:.200} is larger than "
-                                f"{self.max_bytes // 1024} KB")
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            # iter_content decodes gzip/deflate, so the limit applies to the decoded size and a
-            # compressed bomb is stopped too (trap 9).
-            for chunk in response.iter_content(chunk_size=65536):
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise TooLargeError(f"The document at {url:.200} is larger than "
-                                        f"{self.max_bytes // 1024} KB")
-                if time.monotonic() > deadline:
-                    raise FetchError(f"{_host_label(url)} took too long to send the document")
-                chunks.append(chunk)
-        except requests.exceptions.RequestException:
-            raise FetchError(f"The connection to {_host_label(url)} failed while reading "
-                             "the document") from None
-        return b"".join(chunks)
+
+def _forbidden_cause(error: BaseException) -> FetchForbiddenError | None:
+    """A refusal raised inside urllib3 comes back wrapped; find it again."""
+    seen: BaseException | None = error
+    for _ in range(8):
+        if seen is None:
+            return None
+        if isinstance(seen, FetchForbiddenError):
+            return seen
+        for arg in getattr(seen, "args", ()):
+            if isinstance(arg, FetchForbiddenError):
+                return arg
+            reason = getattr(arg, "reason", None)
+            if isinstance(reason, FetchForbiddenError):
+                return reason
+        seen = getattr(seen, "reason", None) or seen.__cause__ or seen.__context__
+    return None
+
+
+def read_limited(response: requests.Response, max_bytes: int, url: str) -> bytes:
+    """The body, decoded, refused beyond ``max_bytes``; a broken stream is a FetchError."""
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isascii() and declared.isdigit() and \
+            (len(declared) > 15 or int(declared) > max_bytes):
+        raise TooLargeError(f"The document at {url:.200} is larger than {max_bytes // 1024} KB")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        # iter_content decodes gzip/deflate, so the limit applies to the decoded size and a
+        # compressed bomb is stopped too (trap 9).
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if size > max_bytes:
+                raise TooLargeError(f"The document at {url:.200} is larger than "
+                                    f"{max_bytes // 1024} KB")
+            chunks.append(chunk)
+    except (requests.exceptions.RequestException, *READ_FAILURES):
+        raise FetchError(f"The connection to {_host_label(url)} failed while reading "
+                         "the document") from None
+    return b"".join(chunks)
 
 
 class StaticFetcher:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 
 from .errors import ParsingError, TooLargeError
@@ -11,11 +12,24 @@ MAX_INPUT_BYTES = 512 * 1024
 MAX_DEPTH = 48
 MAX_NODES = 50_000
 JWT_PATTERN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\Z")
+# JSON may escape half of a UTF-16 pair ("\ud800"); Python keeps it as a lone surrogate, which
+# is not text and makes every later UTF-8 encode (hashing, canonicalization, storage) fail.
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
+
+def _check_text(text: str) -> None:
+    found = _NOT_TEXT.search(text)
+    if found is None:
+        return
+    if found.group() == "\x00":
+        raise ParsingError("The document contains a NUL character, which no credential has")
+    raise ParsingError(f"The document contains a broken character (\\u{ord(found.group()):04x}, "
+                       "half of a pair that is never completed), so it is not readable text")
 
 
 def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
-    """Refuse documents nested too deeply or with too many parts (iteratively: no recursion)."""
+    """Refuse documents nested too deeply or with too many parts (iteratively: no recursion),
+    and strings that are not text (NUL, lone surrogates)."""
     stack = [(value, 1)]
     nodes = 0
     while stack:
@@ -26,23 +40,48 @@ def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = M
         if depth > max_depth:
             raise ParsingError(f"The document is nested more than {max_depth} levels deep")
         if isinstance(node, str):
-            if "\x00" in node:
-                raise ParsingError("The document contains a NUL character, which no credential "
-                                   "has")
+            _check_text(node)
         elif isinstance(node, dict):
-            if any("\x00" in key for key in node):
-                raise ParsingError("The document contains a NUL character, which no credential "
-                                   "has")
+            for key in node:
+                if not isinstance(key, str):
+                    raise ParsingError("The document has a name that is not text")
+                _check_text(key)
             stack.extend((item, depth + 1) for item in node.values())
         elif isinstance(node, list):
             stack.extend((item, depth + 1) for item in node)
 
 
+def _unique_object(pairs: list[tuple[str, object]]) -> dict:
+    # Duplicate names are where two JSON readers disagree (first wins here, last wins there):
+    # what one part of a system checks must be what every other part reads.
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        twice = next(name for name, _ in pairs if name in seen or seen.add(name))
+        raise ParsingError(f"The document gives '{twice:.60}' twice; each name may appear once")
+    return value
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ParsingError(f"The number {text:.40} is too large to use")
+    return number
+
+
+def _no_constant(name: str) -> object:
+    raise ParsingError(f"{name} is not a JSON value")
+
+
 def parse_json(text: str | bytes, *, max_bytes: int = MAX_INPUT_BYTES) -> object:
+    """The one strict JSON reader for everything that comes from outside: bounded size,
+    depth and parts; no duplicate names, NaN/Infinity, overflowing numbers, NUL or lone
+    surrogates. Raises ParsingError or TooLargeError."""
     if len(text) > max_bytes:
         raise TooLargeError(f"The input is larger than {max_bytes // 1024} KB")
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_unique_object, parse_float=_finite_float,
+                           parse_constant=_no_constant)
     except RecursionError:
         raise ParsingError("The JSON is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as error:

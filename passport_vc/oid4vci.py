@@ -9,7 +9,6 @@ The issuer's Flask routes call these; the wallet uses ``parse_offer_uri`` and
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, quote, urlsplit
@@ -23,6 +22,7 @@ from .errors import (
     PassportError,
     TooLargeError,
 )
+from .inputs import parse_json
 from .keys import PublicKey, Signer
 from .proofs.jose import ALLOWED_ALGORITHMS, read_unverified, sign_jws, verify_jws
 
@@ -84,7 +84,9 @@ def offer_uri(offer_json_url: str) -> str:
     return OFFER_SCHEME + "?credential_offer_uri=" + quote(offer_json_url, safe="")
 
 
-def _check_offer(offer: object) -> dict:
+def check_offer(offer: object) -> dict:
+    """§4.1.1: the offer's parts are of the right kinds (for an offer given by value, or
+    fetched from ``credential_offer_uri``); raises ParsingError."""
     if not isinstance(offer, dict):
         raise ParsingError("The credential offer is not a JSON object")
     if not _is_web_url(offer.get("credential_issuer")):
@@ -131,10 +133,10 @@ def parse_offer_uri(text: str) -> dict:
             raise ParsingError("The credential offer address is not an https address")
         return {"credential_offer_uri": by_reference[0]}
     try:
-        offer = json.loads(by_value[0])
-    except ValueError:
+        offer = parse_json(by_value[0])
+    except PassportError:
         raise ParsingError("The credential offer in the link is not readable") from None
-    return {"credential_offer": _check_offer(offer)}
+    return {"credential_offer": check_offer(offer)}
 
 
 # --- §12.2 issuer metadata ----------------------------------------------------------------------

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 import os
+import re
 import zlib
 from urllib.parse import urlsplit
 
@@ -88,7 +90,7 @@ def decrypt_shared(envelope: dict, key_b64: str) -> dict:
     try:
         iv = b64url_decode(envelope.get("iv", ""))
         ciphertext = b64url_decode(envelope.get("ciphertext", ""))
-        key = b64url_decode((key_b64 or "").strip())
+        key = b64url_decode(key_b64.strip() if isinstance(key_b64, str) else "")
     except ValueError:
         raise MalformedValueError("The shared record or its key is damaged. Check you copied "
                                   "the whole link.") from None
@@ -109,12 +111,41 @@ def decrypt_shared(envelope: dict, key_b64: str) -> dict:
     return document
 
 
+def _is_ip(host: str | None) -> bool:
+    try:
+        ipaddress.ip_address(host or "")
+    except ValueError:
+        return False
+    return True
+
+
+_LINK_PART = re.compile(r"[A-Za-z0-9_-]{1,256}\Z")
+
+
 def split_share_link(link: str) -> tuple[str, str, str]:
-    """``https://host/s/<id>#<key>`` → (base URL of the envelope, share id, key)."""
-    parts = urlsplit((link or "").strip())
-    segments = [segment for segment in parts.path.split("/") if segment]
-    if (parts.scheme not in ("http", "https") or len(segments) < 2 or segments[-2] != "s"
-            or not parts.fragment):
-        raise MalformedValueError("This is not a Skills Passport share link. It looks like "
+    """``https://host/s/<id>#<key>`` → (base URL of the envelope, share id, key).
+
+    Anything else — not text, too long, an address urlsplit cannot read (``http://[::1``), a
+    bad port, an id or key that is not base64url — is MalformedValueError, never ValueError.
+    """
+    refused = MalformedValueError("This is not a Skills Passport share link. It looks like "
                                   "https://…/s/…#…")
+    if not isinstance(link, str) or len(link) > 4096:
+        raise refused
+    link = link.strip()
+    if not link.isascii() or any(not char.isprintable() or char.isspace() for char in link):
+        raise refused
+    try:
+        parts = urlsplit(link)
+        parts.port  # noqa: B018 - reading it validates the port (ValueError if not a number)
+    except ValueError:
+        raise refused from None
+    if "[" in parts.netloc and not _is_ip(parts.hostname):
+        raise refused  # a bracketed host must be an IPv6 address
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if (parts.scheme not in ("http", "https") or not parts.hostname or len(segments) < 2
+            or segments[-2] != "s" or not _LINK_PART.match(segments[-1])
+            or not _LINK_PART.match(parts.fragment) or parts.query
+            or parts.username is not None or parts.password is not None):
+        raise refused
     return f"{parts.scheme}://{parts.netloc}{parts.path}", segments[-1], parts.fragment

@@ -60,6 +60,12 @@ class TrustList:
         entry = self.entries.get(did or "")
         return entry if entry and entry.covers(moment) else None
 
+    def named(self, name: str, moment: datetime) -> list[TrustEntry]:
+        """Current entries whose name matches ``name`` (ignoring case and spacing)."""
+        wanted = _name_key(name)
+        return [entry for entry in self.entries.values()
+                if entry.covers(moment) and _name_key(entry.name) == wanted]
+
     def add(self, entry: TrustEntry) -> None:
         self.entries[entry.did] = entry
 
@@ -91,6 +97,10 @@ class TrustList:
         except OSError as error:
             raise PassportError(f"The trust list {path} could not be read ({error.strerror})") \
                 from None
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _when(value: object, path: str) -> datetime | None:

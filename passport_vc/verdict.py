@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from .clock import parse_datetime
 from .result import VerificationResult
-from .trust import TrustList
+from .trust import TrustEntry, TrustList
 
 DUE_SOON = timedelta(days=60)
 
@@ -38,15 +38,45 @@ class Verdict:
     tone: str  # "ok" | "warn" | "bad"
     message: str
     trusted_as: str | None = None
+    # Who issued it, as the person should read it: the trust list's name for a recognised
+    # provider, never the name a credential gives itself (anyone can write any name).
+    provider: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.tone == "ok"
 
 
-def _make(state: str, message: str, trusted_as: str | None = None) -> Verdict:
+def _make(state: str, message: str, trusted_as: str | None = None,
+          provider: str | None = None) -> Verdict:
     label, tone = STATES[state]
-    return Verdict(state, label, tone, message, trusted_as)
+    return Verdict(state, label, tone, message, trusted_as, provider)
+
+
+def claimed_name(document: object) -> str | None:
+    """The issuer's name as the credential states it (self-asserted, unverified)."""
+    issuer = document.get("issuer") if isinstance(document, dict) else None
+    name = issuer.get("name") if isinstance(issuer, dict) else None
+    if isinstance(name, dict):  # a language map
+        name = next((value for value in name.values() if isinstance(value, str)), None)
+    if isinstance(name, list):  # language-tagged values
+        name = next((item.get("@value") for item in name
+                     if isinstance(item, dict) and isinstance(item.get("@value"), str)), None)
+    if not isinstance(name, str):
+        return None
+    return " ".join(name.split())[:200] or None
+
+
+def provider_headline(claimed: str | None, entry: TrustEntry | None,
+                      trust: TrustList | None) -> str | None:
+    """The trust-list entry's name when trusted; otherwise the claim, marked as only a claim."""
+    if entry is not None:
+        return entry.name
+    if trust is None:
+        return claimed
+    if claimed:
+        return f"Claims to be {claimed} — not on your trust list"
+    return "An unnamed provider — not on your trust list"
 
 
 def verdict_for(result: VerificationResult, *, now: datetime,
@@ -81,17 +111,24 @@ def verdict_for(result: VerificationResult, *, now: datetime,
         return _make("malformed", checks["schema"].message)
     issuer = result.facts.get("issuer")
     entry = trust.lookup(issuer, now) if trust is not None and issuer else None
+    claimed = claimed_name(result.document)
+    provider = provider_headline(claimed, entry, trust)
     if trust is not None and entry is None:
-        return _make("unknown-provider", "The signature is genuine, but this training provider "
-                     "is not on your list of recognised providers. Check who they are before "
-                     "relying on this certificate.")
+        message = ("The signature is genuine, but this training provider is not on your list "
+                   "of recognised providers. Check who they are before relying on this "
+                   "certificate.")
+        if claimed and trust.named(claimed, now):
+            message = (f"This certificate calls its provider {claimed}, the name of a provider "
+                       f"on your list, but it was not issued by that provider. Do not rely on "
+                       f"it without checking with {claimed} directly.")
+        return _make("unknown-provider", message, None, provider)
     trusted_as = entry.describe() if entry else None
     if "status" in checks and checks["status"].ok is None:
-        return _make("status-unknown", checks["status"].message, trusted_as)
+        return _make("status-unknown", checks["status"].message, trusted_as, provider)
     valid_until = result.facts.get("valid_until")
     if valid_until and parse_datetime(valid_until) - now <= due_soon:
         when = parse_datetime(valid_until).strftime("%-d %B %Y")
         return _make("due-soon", f"Valid, but the training needs refreshing by {when}.",
-                     trusted_as)
+                     trusted_as, provider)
     return _make("valid", "The certificate is genuine, in date and has not been revoked.",
-                 trusted_as)
+                 trusted_as, provider)

@@ -21,19 +21,25 @@ class NetworkSettings:
     http_hosts: frozenset[str] = frozenset()  # host[:port] reached over http (demo/tests only)
     did_documents_dir: Path | None = None  # pinned did:web documents, checked first
     offline: bool = False
+    ca_bundle: str | None = None  # REQUESTS_CA_BUNDLE / SSL_CERT_FILE: a private or corporate CA
 
     @property
-    def allow_private(self) -> bool:
-        return bool(self.http_hosts)
+    def policy(self):
+        """Exactly the named host:port pairs may use http and local addresses; nothing else."""
+        from passport_vc.egress import AddressPolicy
+
+        return AddressPolicy.from_hosts(self.http_hosts)
 
     @classmethod
     def from_env(cls, environ=os.environ, *, did_documents_dir: Path | None = None,
                  ) -> NetworkSettings:
         hosts = frozenset(h.strip() for h in environ.get("PASSPORT_HTTP_HOSTS", "").split(",")
                           if h.strip())
+        from passport_vc.egress import ca_bundle_from_env
+
         folder = environ.get("PASSPORT_DID_DOCUMENTS")
         return cls(hosts, Path(folder) if folder else did_documents_dir,
-                   flag(environ.get("PASSPORT_OFFLINE")))
+                   flag(environ.get("PASSPORT_OFFLINE")), ca_bundle_from_env(environ))
 
 
 @dataclass
@@ -52,8 +58,8 @@ class Network:
         if self.settings.offline:
             self.fetcher = StaticFetcher({}, clock=self.clock)
         else:
-            http = HttpFetcher(clock=self.clock, allow_private=self.settings.allow_private,
-                               allow_http=bool(self.settings.http_hosts))
+            http = HttpFetcher(clock=self.clock, policy=self.settings.policy,
+                               ca_bundle=self.settings.ca_bundle)
             self.fetcher = CachingFetcher(_HostPolicy(http, self.settings.http_hosts),
                                           clock=self.clock)
         self.resolver = default_resolver(fetcher=self.fetcher,
@@ -83,7 +89,10 @@ class _HostPolicy:
 
         from passport_vc.errors import FetchForbiddenError
 
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except (ValueError, TypeError):
+            raise FetchForbiddenError(f"{url!r:.100} is not a valid web address") from None
         if parts.scheme == "http" and parts.netloc not in self.http_hosts:
             raise FetchForbiddenError(f"Only https addresses can be used ({parts.netloc})")
         return self.inner.get(url, accept=accept)

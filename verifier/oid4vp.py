@@ -21,13 +21,13 @@ Errors in the wallet's answer are ``invalid_request`` (§8.5), as problem detail
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from passport_vc.errors import PROJECT, PassportError
+from passport_vc.inputs import parse_json
 
 SCHEME = "openid4vp://"
 CLIENT_ID_PREFIX = "redirect_uri:"
@@ -109,8 +109,8 @@ def presentations_in(vp_token: str | None) -> list[dict]:
     if len(vp_token) > MAX_VP_TOKEN_CHARS:
         raise InvalidRequest("The vp_token is too large")
     try:
-        token = json.loads(vp_token)
-    except ValueError:
+        token = parse_json(vp_token, max_bytes=MAX_VP_TOKEN_CHARS)
+    except PassportError:
         raise InvalidRequest("The vp_token is not JSON") from None
     if not isinstance(token, dict) or set(token) != {QUERY_ID}:
         raise InvalidRequest(f"The vp_token must be a JSON object with the one key "

@@ -361,8 +361,11 @@ class VerifierService:
         credential = original if isinstance(original, dict | str) else document
         return CredentialReport(
             verdict=asdict(verdict), title=summary.get("title") or "Unnamed training",
-            provider_name=summary.get("provider_name") or issuer or "Unknown provider",
-            provider_id=issuer, provider_recognition=recognition,
+            # The verdict's provider: the trust list's name, or the claim marked as a claim.
+            provider_name=verdict.provider or summary.get("provider_name") or issuer
+            or "Unknown provider",
+            provider_id=issuer, provider_recognition="" if entry is None and verdict.provider
+            else recognition,
             completed=summary.get("completed"), valid_until=summary.get("valid_until"),
             subject_name=summary.get("subject_name"), subject_id=summary.get("subject_id"),
             credential_id=summary.get("credential_id"), topic=summary.get("topic") or "",

@@ -1,7 +1,8 @@
-"""Outbound HTTP for the wallet (OpenID4VCI calls), under the same address policy as
-passport_web.network: https only, except the hosts a local demo or test names in
-``PASSPORT_HTTP_HOSTS``; no private or loopback addresses unless such hosts are named
-(STANDARDS trap 11); no redirects; time and size limits; JSON bounded by passport_vc.inputs.
+"""Outbound HTTP for the wallet (OpenID4VCI / OpenID4VP calls), under the engine's egress rules
+(passport_vc.egress, STANDARDS trap 11): https only, except exactly the ``host:port`` pairs a
+local demo or test names in ``PASSPORT_HTTP_HOSTS``; public addresses only, resolved once and
+connected to as checked (no DNS rebinding); no redirects; one total deadline for the whole
+exchange; a size limit; JSON read by passport_vc.inputs.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from urllib.parse import urlsplit
 
 import requests
 
+from passport_vc.egress import Deadline, guarded_session
 from passport_vc.errors import FetchError, FetchForbiddenError, PassportError, TooLargeError
-from passport_vc.fetch import check_url, resolve_public
+from passport_vc.fetch import READ_FAILURES, check_url
 from passport_vc.inputs import parse_json
 from passport_web.network import NetworkSettings
 
@@ -23,22 +25,27 @@ class IssuerHttpError(FetchError):
 
 
 class HttpClient:
+    """``timeout`` is the total time one request may take: connect, headers and body."""
+
     def __init__(self, settings: NetworkSettings, *, timeout: float = 10.0,
                  session: requests.Session | None = None) -> None:
         self.settings = settings
         self.timeout = timeout
-        self.session = session or requests.Session()
-        self.session.trust_env = False  # never route through a proxy from the environment
+        self.policy = settings.policy
+        guarded = guarded_session(self.policy, ca_bundle=settings.ca_bundle)
+        if session is not None:  # a caller's session still gets every rule
+            session.trust_env = False
+            session.verify = guarded.verify
+            for prefix, adapter in guarded.adapters.items():
+                session.mount(prefix, adapter)
+        self.session = session or guarded
 
     def check(self, url: str) -> None:
-        netloc = urlsplit(url).netloc if isinstance(url, str) else ""
-        named = netloc in self.settings.http_hosts
-        _scheme, host, port = check_url(url, allow_http=named)
+        check_url(url, allow_http=True)  # a plain message for a malformed address first
         if self.settings.offline:
             raise FetchForbiddenError("This wallet is set up to work offline, so it cannot "
                                       "contact the training provider")
-        if not self.settings.allow_private:
-            resolve_public(host, port)
+        self.policy.check(url)
 
     def get_json(self, url: str) -> object:
         return self._send("GET", url, headers={"Accept": "application/json"})
@@ -56,19 +63,15 @@ class HttpClient:
     def _send(self, method: str, url: str, **kwargs) -> object:
         self.check(url)
         host = urlsplit(url).netloc
-        try:
-            response = self.session.request(method, url, timeout=self.timeout, stream=True,
-                                            allow_redirects=False, **kwargs)
-        except requests.Timeout:
-            raise FetchError(f"{host} did not answer in time. Try again later.") from None
-        except requests.RequestException:
-            raise FetchError(f"Could not connect to {host}. Check the link and your internet "
-                             "connection.") from None
-        try:
-            body = self._read(response)
-        finally:
-            response.close()
-        if 300 <= response.status_code < 400:
+        with Deadline(self.timeout) as deadline:
+            try:
+                status, body = self._exchange(method, url, host, deadline, **kwargs)
+            except FetchError:
+                if deadline.expired:
+                    raise FetchError(f"{host} took too long to answer. Try again later.") \
+                        from None
+                raise
+        if 300 <= status < 400:
             raise FetchError(f"{host} sent us somewhere else; this wallet does not follow that")
         data = None
         if body:
@@ -76,11 +79,11 @@ class HttpClient:
                 data = parse_json(body, max_bytes=MAX_RESPONSE_BYTES)
             except PassportError:
                 data = None
-        if response.status_code >= 400:
+        if status >= 400:
             error = data.get("error") if isinstance(data, dict) else None
             description = data.get("error_description") if isinstance(data, dict) else None
-            raise IssuerHttpError(f"{host} refused the request ({response.status_code})",
-                                  status_code=response.status_code,
+            raise IssuerHttpError(f"{host} refused the request ({status})",
+                                  status_code=status,
                                   error=error if isinstance(error, str) else None,
                                   error_description=description
                                   if isinstance(description, str) else None)
@@ -88,13 +91,37 @@ class HttpClient:
             raise FetchError(f"{host} did not send a readable answer")
         return data
 
+    def _exchange(self, method: str, url: str, host: str, deadline: Deadline,
+                  **kwargs) -> tuple[int, bytes]:
+        headers = {**kwargs.pop("headers", {}), "Connection": "close"}
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, stream=True,
+                                            allow_redirects=False, headers=headers, **kwargs)
+        except requests.Timeout:
+            raise FetchError(f"{host} did not answer in time. Try again later.") from None
+        except (requests.RequestException, *READ_FAILURES):
+            raise FetchError(f"Could not connect to {host}. Check the link and your internet "
+                             "connection.") from None
+        try:
+            return response.status_code, self._read(response, host)
+        finally:
+            response.close()
+
     @staticmethod
-    def _read(response: requests.Response) -> bytes:
+    def _read(response: requests.Response, host: str) -> bytes:
         chunks, size = [], 0
-        for chunk in response.iter_content(64 * 1024):
-            size += len(chunk)
-            if size > MAX_RESPONSE_BYTES:
-                raise TooLargeError("The training provider sent more data than a credential "
-                                    "needs")
-            chunks.append(chunk)
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise TooLargeError("The training provider sent more data than a "
+                                        "credential needs")
+                chunks.append(chunk)
+        except (requests.RequestException, *READ_FAILURES):
+            # A broken chunked body, a connection cut half way: not a credential.
+            raise FetchError(_NOT_A_CREDENTIAL.format(host=host)) from None
         return b"".join(chunks)
+
+
+_NOT_A_CREDENTIAL = ("The provider's service ({host}) answered with something that is not a "
+                     "credential. Try again later, or ask the provider.")

@@ -64,7 +64,10 @@ class HolderProof:
 
 def well_known(base: str, name: str) -> str:
     """RFC 8414 §3 / OID4VCI §12.2.2: the well-known segment goes before any path."""
-    parts = urlsplit(base)
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        raise MalformedValueError("The training provider's address is not readable") from None
     path = parts.path.rstrip("/")
     return urlunsplit((parts.scheme, parts.netloc, f"/.well-known/{name}{path}", "", ""))
 
@@ -84,7 +87,7 @@ class OfferClient:
 
     # --- offer and metadata ---------------------------------------------------------------------
     def read_offer(self, offer_text: str) -> dict:
-        from passport_vc.oid4vci import parse_offer_uri
+        from passport_vc.oid4vci import check_offer, parse_offer_uri
 
         if not isinstance(offer_text, str) or not offer_text.strip():
             raise MalformedValueError("Paste the offer link from your training provider")
@@ -92,7 +95,8 @@ class OfferClient:
         offer = parsed.get("credential_offer")
         if offer is None:
             try:
-                offer = self.http.get_json(parsed["credential_offer_uri"])
+                # fetched by reference: the same checks as an offer given in the link
+                offer = check_offer(self.http.get_json(parsed["credential_offer_uri"]))
             except PassportError as error:
                 raise _plain(error) from None
         if not isinstance(offer, dict):
@@ -131,9 +135,10 @@ class OfferClient:
     @staticmethod
     def choose(offer: dict, metadata: dict) -> list[tuple[str, str]]:
         """(configuration id, format) to request: every ldp_vc offered, else every jwt_vc_json."""
-        supported = metadata.get("credential_configurations_supported") or {}
-        offered = [(item, (supported.get(item) or {}).get("format"))
-                   for item in offer["credential_configuration_ids"]]
+        supported = metadata.get("credential_configurations_supported")
+        supported = supported if isinstance(supported, dict) else {}
+        offered = [(item, entry.get("format") if isinstance(entry := supported.get(item), dict)
+                    else None) for item in offer["credential_configuration_ids"]]
         for wanted in PREFERRED_FORMATS:
             chosen = [(item, fmt) for item, fmt in offered if fmt == wanted]
             if chosen:

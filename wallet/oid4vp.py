@@ -28,6 +28,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from passport_vc.errors import MalformedValueError, PassportError
+from passport_vc.inputs import parse_json
 
 SCHEME = "openid4vp://"
 CLIENT_ID_PREFIX = "redirect_uri:"
@@ -76,7 +77,10 @@ def parse_link(text: str) -> dict[str, str]:
     """The link's parameters (each once); request_uri, or the request itself by value."""
     if not is_request_link(text) or len(text) > MAX_LINK:
         raise MalformedValueError(NOT_A_REQUEST)
-    query = urlsplit(text.strip()).query
+    try:
+        query = urlsplit(text.strip()).query
+    except ValueError:
+        raise MalformedValueError(NOT_A_REQUEST) from None
     try:
         params = parse_qs(query, strict_parsing=True, max_num_fields=32)
     except ValueError:
@@ -108,8 +112,8 @@ def validate_request(request: object, *, link_client_id: str | None = None) -> V
     if not isinstance(response_uri, str) or client_id[len(CLIENT_ID_PREFIX):] != response_uri:
         raise MalformedValueError("The employer's request would send your training somewhere "
                                   "other than the employer who asked, so it was not answered")
-    parts = urlsplit(response_uri)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
+    parts = _readable_address(response_uri)
+    if parts is None or parts.scheme not in ("https", "http") or not parts.hostname:
         raise MalformedValueError("The employer's request has no valid address to answer to")
     if request.get("response_type") != "vp_token":
         raise MalformedValueError("The employer's request asks for something this wallet "
@@ -130,8 +134,8 @@ def _query_id(dcql: object) -> str:
     """The one credential query we can answer: ldp_vc, OpenBadgeCredential."""
     if isinstance(dcql, str):
         try:
-            dcql = json.loads(dcql)
-        except ValueError:
+            dcql = parse_json(dcql)
+        except PassportError:
             dcql = None
     queries = dcql.get("credentials") if isinstance(dcql, dict) else None
     if not isinstance(queries, list) or not queries:
@@ -154,12 +158,24 @@ def vp_token(request: VpRequest, presentation: dict) -> str:
     return json.dumps({request.query_id: [presentation]}, separators=(",", ":"))
 
 
+def _readable_address(value: str):
+    """urlsplit's parts, or None for an address it cannot read (``https://[::1``, a bad port):
+    these come from the employer's side and must not become a ValueError here."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - reading it validates the port
+    except ValueError:
+        return None
+    return parts
+
+
 def safe_redirect(redirect_uri: object, request: VpRequest) -> str | None:
     """Follow the verifier's redirect only to its own host (never elsewhere)."""
     if not isinstance(redirect_uri, str):
         return None
-    target, origin = urlsplit(redirect_uri), urlsplit(request.response_uri)
-    if target.scheme != origin.scheme or target.netloc != origin.netloc:
+    target, origin = _readable_address(redirect_uri), _readable_address(request.response_uri)
+    if target is None or origin is None or target.scheme != origin.scheme \
+            or target.netloc != origin.netloc:
         return None
     return redirect_uri
 

@@ -30,6 +30,7 @@ from passport_vc.errors import (
     NotFoundError,
     PassportError,
 )
+from passport_vc.inputs import parse_json
 from passport_vc.issue import IssuerKey
 from passport_vc.verdict import Verdict, verdict_for
 from passport_web.sql import Database
@@ -696,7 +697,7 @@ class WalletService:
             if fmt not in ("ldp_vc", "jwt_vc") or not isinstance(raw, str):
                 raise ValueError
             result = result_from_json(verification)
-            document = json.loads(raw) if fmt == "ldp_vc" else result.document
+            document = parse_json(raw) if fmt == "ldp_vc" else result.document
             if not isinstance(document, dict):
                 raise ValueError
             summary = summarise(document)

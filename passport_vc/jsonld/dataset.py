@@ -10,9 +10,10 @@ from pyld.identifier_issuer import IdentifierIssuer
 from pyld.jsonld import JsonLdError as PyLdError
 from pyld.jsonld import JsonLdProcessor, _is_absolute_iri
 
+from ..errors import JsonLdError
 from .loader import FrozenLoader, default_loader
 from .rdfc import Quad, iri_token, literal_token
-from .safe import expand_safe, processing_options, translate_pyld_error
+from .safe import PYLD_CRASHES, expand_safe, processing_options, translate_pyld_error
 
 
 def _term(component: dict) -> str:
@@ -44,6 +45,9 @@ def expanded_to_quads(expanded: list, *, loader: FrozenLoader) -> list[Quad]:
                               _term(triple["object"]), graph_token))
     except PyLdError as error:
         raise translate_pyld_error(error) from None
+    except PYLD_CRASHES:
+        raise JsonLdError("The document could not be converted to RDF, so it is not "
+                          "accepted") from None
     return quads
 
 

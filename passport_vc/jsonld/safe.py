@@ -43,6 +43,10 @@ def processing_options(loader: FrozenLoader) -> dict:
             "produceGeneralizedRdf": False, "extractAllScripts": False}
 
 
+# What PyLD raises, besides its own JsonLdError, on context shapes it does not expect.
+PYLD_CRASHES = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
 def translate_pyld_error(error: Exception) -> PassportError:
     """Surface our own loader errors (e.g. an unknown context) from inside PyLD's wrapping."""
     seen = error
@@ -66,6 +70,11 @@ def expand_safe(document: dict, *, loader: FrozenLoader | None = None) -> list:
         raise translate_pyld_error(error) from None
     except RecursionError:
         raise JsonLdError("The document is nested too deeply") from None
+    except PYLD_CRASHES:
+        # PyLD assumes well-formed contexts in places (``{"@vocab": null}`` is a KeyError):
+        # whatever it chokes on is a context this system does not accept, not a crash.
+        raise JsonLdError("The document's @context is not valid JSON-LD, so it is not "
+                          "accepted", path="@context") from None
     if dropped:
         raise _undefined_property(document, dropped[0])
     _check_expanded(document, expanded)
@@ -94,8 +103,20 @@ def _check_expanded(document: dict, expanded) -> None:
         if not isinstance(node, dict):
             continue
         for key, value in node.items():
+            if key.startswith("_:"):
+                # A blank-node predicate (from a blank-node @vocab or term) is silently dropped
+                # on conversion to RDF, so the property would not be signed.
+                raise UndefinedTermError(
+                    "The document maps a property to a blank node, so it would not be "
+                    "protected by the signature", term=key)
             if key == "@type":
                 for type_iri in value if isinstance(value, list) else [value]:
+                    if isinstance(type_iri, str) and type_iri.startswith("_:"):
+                        # Blank-node types are relabelled by canonicalization: one made-up
+                        # type could be swapped for another without breaking the signature.
+                        raise UndefinedTermError(
+                            "The document gives a type as a blank node instead of a defined "
+                            "term", term=type_iri)
                     if isinstance(type_iri, str) and _is_relative(type_iri):
                         name = type_iri.removeprefix(RELATIVE_BASE)
                         paths = find_value_paths(document, name, keys=("type", "@type"))

@@ -28,11 +28,13 @@ from ..errors import (
     MalformedProofError,
     MalformedValueError,
     ParsingError,
+    PassportError,
     ProofVerificationError,
     RangeError,
     TooLargeError,
     UnsupportedAlgorithmError,
 )
+from ..inputs import parse_json
 from ..keys import PublicKey, Signer
 from ..keys.keypairs import b64url, b64url_decode
 
@@ -78,9 +80,11 @@ def sign_jws(payload: dict, signer: Signer, header: dict) -> str:
 
 def _decode_part(part: str, what: str) -> dict:
     try:
-        value = json.loads(b64url_decode(part))
-    except (ValueError, UnicodeDecodeError):
+        value = parse_json(b64url_decode(part), max_bytes=MAX_TOKEN_CHARS)
+    except ValueError:
         raise ParsingError(f"The token's {what} is not readable") from None
+    except PassportError as error:
+        raise ParsingError(f"The token's {what} is not readable: {error.detail}") from None
     if not isinstance(value, dict):
         raise ParsingError(f"The token's {what} is not a JSON object")
     return value
@@ -140,9 +144,10 @@ def verify_jws(token: str, public_key: PublicKey, *,
         signed = jws.JWS()
         signed.deserialize(token.strip())
         signed.verify(key, alg=alg)
-        payload = json.loads(signed.payload)
+        raw_payload = signed.payload
     except (JWException, ValueError, TypeError):
         raise ProofVerificationError("The signature does not match the token's content") from None
+    payload = parse_json(raw_payload, max_bytes=MAX_TOKEN_CHARS)
     if not isinstance(payload, dict):
         raise ParsingError("The token's content is not a JSON object")
     return header, payload

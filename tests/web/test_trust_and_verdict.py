@@ -69,3 +69,25 @@ def test_trust_list_errors_name_the_entry():
     with pytest.raises(MalformedValueError) as caught:
         TrustList.from_json({"entries": [{"did": "did:web:a", "name": "A"}, {"name": "B"}]})
     assert caught.value.path == "entries[1].did"
+
+
+def _claiming(name, issuer):
+    result = _result(*GOOD, ("status", True, {}), issuer=issuer)
+    result.document = {"issuer": {"id": issuer, "name": name}}
+    return result
+
+
+def test_the_headline_is_the_trust_list_name_not_the_claimed_one():
+    trusted = verdict_for(_claiming("Totally Real College", "did:web:college.example"),
+                          now=NOW, trust=TRUST)
+    assert trusted.provider == "Northfield College"
+    impostor = verdict_for(_claiming("Northfield College", "did:web:impostor.example"),
+                           now=NOW, trust=TRUST)
+    assert impostor.state == "unknown-provider"
+    assert impostor.provider == "Claims to be Northfield College — not on your trust list"
+    assert "not issued by that provider" in impostor.message
+    stranger = verdict_for(_claiming("Someone New", "did:web:new.example"), now=NOW, trust=TRUST)
+    assert stranger.provider == "Claims to be Someone New — not on your trust list"
+    assert "not issued by that provider" not in stranger.message
+    assert verdict_for(_claiming(None, "did:web:new.example"), now=NOW, trust=TRUST).provider \
+        == "An unnamed provider — not on your trust list"

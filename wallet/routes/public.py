@@ -1,9 +1,9 @@
 """The one public address: ``/s/<id>``, where a share link points.
 
-With ``Accept: application/json`` it returns the encrypted envelope (wallet/sharing.py) for a
-checker to open with the key from the link's fragment; a person opening it in a browser gets a
-page that explains what it is. 404 once the link expired or was stopped. Every fetch is logged
-for the worker (time only: nothing about who looked).
+With ``Accept: application/json`` it returns the encrypted envelope (passport_vc/share_links.py)
+for a checker to open with the key from the link's fragment; a person opening it in a browser
+gets a page that explains what it is. 404 once the link expired or was stopped. Every fetch is
+logged for the worker (time only: nothing about who looked).
 """
 
 from __future__ import annotations

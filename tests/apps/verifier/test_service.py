@@ -105,7 +105,7 @@ def test_unknown_provider_is_not_called_forged(make_service, world):
     assert report.state == "unknown-provider"
     proof = next(line for line in report.checks if line.name == "proof")
     assert proof.ok is True
-    assert "not on your list" in dict(report.checklist)["Provider"]
+    assert "not on your trust list" in dict(report.checklist)["Provider"]
 
 
 def test_employer_trust_makes_the_unknown_provider_recognised(make_service, world):
