@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import re
 import socket
 import threading
@@ -184,13 +185,15 @@ class HttpFetcher:
 
     def __init__(self, *, clock: Clock = system_clock, timeout: float = 5.0,
                  max_bytes: int = 1_048_576, allow_private: bool = False,
-                 allow_http: bool = False, session: requests.Session | None = None) -> None:
+                 allow_http: bool = False, session: requests.Session | None = None,
+                 ca_bundle: str | os.PathLike | None = None) -> None:
         self.clock = clock
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.allow_private = allow_private
         self.allow_http = allow_http
         self._session = session
+        self.ca_bundle = str(ca_bundle) if ca_bundle is not None else None
         self._local = threading.local()
 
     def _session_for_thread(self) -> requests.Session:
@@ -206,6 +209,8 @@ class HttpFetcher:
             # Proxies from the environment would hide the real destination from the checks;
             # cookies would let one fetched site track or influence the next fetch.
             session.trust_env = False
+            if self.ca_bundle is not None:
+                session.verify = self.ca_bundle
             session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
             if not self.allow_private:
                 session.mount("https://", _PublicOnlyAdapter())

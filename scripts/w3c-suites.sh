@@ -59,7 +59,7 @@ ISSUER_ENV=(PASSPORT_MASTER_KEY="$MASTER" ISSUER_INSTANCE="$RUN/issuer" ISSUER_C
   PUBLIC_URL="https://127.0.0.1:$TLS_PORT" TRUST_PROXY=1
   PASSPORT_DID_DOCUMENTS_OUT="$RUN/did-documents")
 VERIFIER_ENV=(VERIFIER_INSTANCE="$RUN/verifier" PASSPORT_HTTP_HOSTS="127.0.0.1:$TLS_PORT"
-  REQUESTS_CA_BUNDLE="$TLSDIR/cert.pem" PUBLIC_URL="http://127.0.0.1:$VERIFIER_PORT")
+  PASSPORT_CA_BUNDLE="$TLSDIR/cert.pem" PUBLIC_URL="http://127.0.0.1:$VERIFIER_PORT")
 
 env "${ISSUER_ENV[@]}" "$BIN/passport" issuer init > "$RUN/issuer-init.txt"
 ED=$(sed -n 's/.*(Ed25519): \(did:key:[^ ]*\).*/\1/p' "$RUN/issuer-init.txt")

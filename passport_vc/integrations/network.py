@@ -20,6 +20,9 @@ class NetworkSettings:
     http_hosts: frozenset[str] = frozenset()  # host[:port] reached over http (demo/tests only)
     did_documents_dir: Path | None = None  # pinned did:web documents, checked first
     offline: bool = False
+    # PEM file of the certificate authorities https fetches trust instead of the public ones
+    # (a private CA in a closed deployment, or the W3C suites' local https proxy).
+    ca_bundle: Path | None = None
 
     @property
     def allow_private(self) -> bool:
@@ -31,8 +34,9 @@ class NetworkSettings:
         hosts = frozenset(h.strip() for h in environ.get("PASSPORT_HTTP_HOSTS", "").split(",")
                           if h.strip())
         folder = environ.get("PASSPORT_DID_DOCUMENTS")
+        bundle = environ.get("PASSPORT_CA_BUNDLE")
         return cls(hosts, Path(folder) if folder else did_documents_dir,
-                   flag(environ.get("PASSPORT_OFFLINE")))
+                   flag(environ.get("PASSPORT_OFFLINE")), Path(bundle) if bundle else None)
 
 
 @dataclass
@@ -52,7 +56,8 @@ class Network:
             self.fetcher = StaticFetcher({}, clock=self.clock)
         else:
             http = HttpFetcher(clock=self.clock, allow_private=self.settings.allow_private,
-                               allow_http=bool(self.settings.http_hosts))
+                               allow_http=bool(self.settings.http_hosts),
+                               ca_bundle=self.settings.ca_bundle)
             self.fetcher = CachingFetcher(_HostPolicy(http, self.settings.http_hosts),
                                           clock=self.clock)
         self.resolver = default_resolver(fetcher=self.fetcher,
