@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from passport_vc.envelope import is_enveloped, open_envelope
 from passport_vc.errors import DidResolutionError, ParsingError, PassportError
 from passport_vc.integrations.flask import json_body
 from passport_vc.result import VerificationResult
@@ -18,7 +19,6 @@ from passport_vc.result import VerificationResult
 from .common import current_state
 
 bp = Blueprint("api", __name__)
-ENVELOPED = "EnvelopedVerifiableCredential"
 RESOLUTION_CONTEXT = "https://w3id.org/did-resolution/v1"
 DID_MEDIA_TYPES = ("application/did+ld+json", "application/did+json")
 
@@ -39,18 +39,16 @@ def _options(body: dict) -> dict:
     return options
 
 
-def _unwrap(credential: object) -> dict | str:
-    """A credential as JSON, a vc+jwt string, or an EnvelopedVerifiableCredential."""
-    if isinstance(credential, dict) and credential.get("type") == ENVELOPED:
-        data = credential.get("id")
-        if isinstance(data, str) and data.startswith("data:") and "," in data:
-            return data.split(",", 1)[1]
-        raise ParsingError("The enveloped credential has no data: URL id",
-                           path="verifiableCredential.id")
-    if isinstance(credential, dict | str):
-        return credential
-    raise ParsingError("Send the credential as a JSON object (or a vc+jwt string) in "
-                       "verifiableCredential", path="verifiableCredential")
+def _credential(value: object) -> dict:
+    """VC API: a credential object or an EnvelopedVerifiableCredential, never text (a JSON
+    string that happens to parse is not a credential object)."""
+    if isinstance(value, dict):
+        if is_enveloped(value):
+            open_envelope(value, path="verifiableCredential.id")  # a bad data: URL is a 400
+        return value
+    raise ParsingError("Send the credential as a JSON object in verifiableCredential (a vc+jwt "
+                       "as an EnvelopedVerifiableCredential with a data: URL id)",
+                       path="verifiableCredential")
 
 
 def _answer(result: VerificationResult):
@@ -82,7 +80,7 @@ def verify_credential():
     if "verifiableCredential" not in body:
         raise ParsingError("Send the credential in verifiableCredential",
                            path="verifiableCredential")
-    credential = _unwrap(body["verifiableCredential"])
+    credential = _credential(body["verifiableCredential"])
     _options(body)
     return _answer(current_state().service.verifier.verify_credential(credential))
 
@@ -96,7 +94,8 @@ def verify_presentation():
                            path="verifiablePresentation")
     options = _options(body)
     result = current_state().service.verifier.verify_presentation(
-        presentation, challenge=options.get("challenge"), domain=options.get("domain"))
+        presentation, challenge=options.get("challenge"), domain=options.get("domain"),
+        require_holder=False)  # VC DM 2.0: holder is optional; the answer says "not bound"
     return _answer(result)
 
 

@@ -45,33 +45,61 @@ def test_status_that_could_not_be_checked_is_not_verified(client, world):
     assert any("could not be checked" in (error.get("detail") or "") for error in body["errors"])
 
 
-def test_jwt_and_enveloped_credentials(client, world):
+def test_enveloped_credentials_verify_and_bare_text_is_refused(client, world):
     unsigned = {k: v for k, v in world.credentials["valid"].items() if k != "proof"}
     token = issue_credential_jwt(unsigned, world.provider_key, clock=world.clock)
-    assert client.post("/credentials/verify",
-                       json={"verifiableCredential": token}).status_code == 200
     enveloped = {"@context": "https://www.w3.org/ns/credentials/v2",
                  "type": "EnvelopedVerifiableCredential",
                  "id": "data:application/vc+jwt," + token}
     assert client.post("/credentials/verify",
                        json={"verifiableCredential": enveloped}).get_json()["verified"]
+    # VC API: verifiableCredential is an object. A JWT or a JSON string that happens to parse
+    # is refused as a parsing error, not verified.
+    for text in (token, json.dumps(world.credentials["valid"])):
+        response = client.post("/credentials/verify", json={"verifiableCredential": text})
+        assert response.status_code == 400
+        assert response.get_json()["type"].endswith("PARSING_ERROR")
 
 
-def test_presentation_verify_with_challenge_and_domain(client, world):
-    presentation = world.presentation(["valid"], challenge="c-123", domain="employer.example")
-    good = client.post("/presentations/verify", json={
-        "verifiablePresentation": presentation,
-        "options": {"challenge": "c-123", "domain": "employer.example"}})
-    assert good.status_code == 200 and good.get_json()["verified"] is True
-    assert good.get_json()["credentialResults"][0]["verified"] is True
-    bad = client.post("/presentations/verify", json={
-        "verifiablePresentation": presentation,
-        "options": {"challenge": "other", "domain": "employer.example"}})
-    assert bad.status_code == 400 and bad.get_json()["verified"] is False
-    inner = client.post("/presentations/verify", json={
-        "verifiablePresentation": world.presentation(["revoked"])})
-    assert inner.status_code == 400
-    assert inner.get_json()["credentialResults"][0]["verified"] is False
+def test_enveloped_credential_inside_a_presentation(client, world):
+    unsigned = {k: v for k, v in world.credentials["valid"].items() if k != "proof"}
+    token = issue_credential_jwt(unsigned, world.provider_key, clock=world.clock)
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": ["VerifiablePresentation"],
+                    "verifiableCredential": [{
+                        "@context": "https://www.w3.org/ns/credentials/v2",
+                        "type": "EnvelopedVerifiableCredential",
+                        "id": "data:application/vc+jwt," + token}]}
+    response = client.post("/presentations/verify", json={"verifiablePresentation": presentation})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["credentialResults"][0]["verified"] is True
+    presentation["verifiableCredential"] = [token]
+    refused = client.post("/presentations/verify", json={"verifiablePresentation": presentation})
+    assert refused.status_code == 400 and refused.get_json()["verified"] is False
+
+
+def test_a_signed_presentation_without_holder_verifies_but_says_it_is_unbound(client, world):
+    from verifier_world import FakeNetwork
+
+    from passport_vc.issue import build_presentation
+
+    unsigned = build_presentation([world.credentials["valid"]], world.holder_key.controller)
+    del unsigned["holder"]
+    options = {"challenge": "c-1", "domain": "employer.example"}
+    holderless = _sign_without_holder(world, unsigned, options)
+    response = client.post("/presentations/verify", json={"verifiablePresentation": holderless,
+                                                           "options": options})
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert body["verified"] is True
+    assert any("not bound to anyone" in warning["message"] for warning in body["warnings"])
+    assert "holder_binding" not in body["checks"]
+    # An employer's check code (a challenge the service asked for) still needs the holder:
+    # by default the engine binds a presentation answering a challenge to its holder.
+    result = FakeNetwork(world).verifier().verify_presentation(holderless, **options)
+    assert not result.verified
+    assert result.check("holder_binding").ok is False
+    assert result.check("holder_binding").problem["title"] == "The signing key is not the holder's"
 
 
 @pytest.mark.parametrize("path, body", [
@@ -124,3 +152,16 @@ def test_did_resolution_errors(client, did, status, error):
     response = client.get(f"/1.0/identifiers/{did}")
     assert response.status_code == status
     assert response.get_json()["didResolutionMetadata"]["error"] == error
+
+
+def _sign_without_holder(world, unsigned: dict, options: dict) -> dict:
+    from passport_vc.clock import format_datetime
+    from passport_vc.jsonld import default_canonicalizer
+    from passport_vc.proofs import data_integrity
+
+    proof_options = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+                     "created": format_datetime(world.clock()),
+                     "verificationMethod": world.holder_key.verification_method,
+                     "proofPurpose": "authentication", **options}
+    return data_integrity.add_proof(dict(unsigned), world.holder_key.signer, proof_options,
+                                    default_canonicalizer())
