@@ -130,17 +130,41 @@ def test_garbage_credential_object_is_a_normal_not_verified(client):
     assert response.get_json()["verified"] is False
 
 
-def test_did_resolution(client, world):
-    response = client.get(f"/1.0/identifiers/{PROVIDER}")
+LEGACY = 'application/ld+json;profile="https://w3id.org/did-resolution"'
+
+
+@pytest.mark.parametrize("accept", [None, "application/did-resolution"])
+def test_did_resolution(client, world, accept):
+    headers = {"Accept": accept} if accept else {}
+    response = client.get(f"/1.0/identifiers/{PROVIDER}", headers=headers)
     assert response.status_code == 200
-    body = response.get_json()
+    body = json.loads(response.data)
     assert body["didDocument"]["id"] == PROVIDER
-    assert body["didResolutionMetadata"]["contentType"] == "application/did+ld+json"
+    # DID Resolution §10: the Content-Type header is didResolutionMetadata.contentType
+    assert response.headers["Content-Type"] == body["didResolutionMetadata"]["contentType"] \
+        == "application/did-resolution"
     only = client.get(f"/1.0/identifiers/{PROVIDER}",
                       headers={"Accept": "application/did+ld+json"})
     assert only.mimetype == "application/did+ld+json" and only.get_json()["id"] == PROVIDER
     key = client.get(f"/1.0/identifiers/{world.holder_key.controller}")
-    assert key.get_json()["didDocument"]["id"] == world.holder_key.controller
+    assert json.loads(key.data)["didDocument"]["id"] == world.holder_key.controller
+
+
+@pytest.mark.parametrize("did, status, error", [
+    ("did:web:nowhere.example", 404, "NOT_FOUND"),
+    ("not-a-did", 400, "INVALID_DID"),
+    ("did:example", 400, "INVALID_DID"),
+    ("did:example:123", 501, "METHOD_NOT_SUPPORTED"),
+])
+def test_did_resolution_errors_are_problem_objects(client, did, status, error):
+    response = client.get(f"/1.0/identifiers/{did}",
+                          headers={"Accept": "application/did-resolution"})
+    assert response.status_code == status
+    body = json.loads(response.data)
+    problem = body["didResolutionMetadata"]["error"]
+    assert problem["type"] == "https://www.w3.org/ns/did#" + error
+    assert problem["detail"]
+    assert body["didDocument"] is None and body["didDocumentMetadata"] == {}
 
 
 @pytest.mark.parametrize("did, status, error", [
@@ -148,10 +172,18 @@ def test_did_resolution(client, world):
     ("not-a-did", 400, "invalidDid"),
     ("did:example:123", 501, "methodNotSupported"),
 ])
-def test_did_resolution_errors(client, did, status, error):
-    response = client.get(f"/1.0/identifiers/{did}")
+def test_did_resolution_errors_for_the_older_ccg_profile_are_names(client, did, status, error):
+    response = client.get(f"/1.0/identifiers/{did}", headers={"Accept": LEGACY})
     assert response.status_code == status
-    assert response.get_json()["didResolutionMetadata"]["error"] == error
+    assert response.headers["Content-Type"] == LEGACY
+    assert json.loads(response.data)["didResolutionMetadata"]["error"] == error
+
+
+def test_did_resolution_of_an_unknown_representation_is_406(client):
+    response = client.get(f"/1.0/identifiers/{PROVIDER}", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert json.loads(response.data)["didResolutionMetadata"]["error"]["type"].endswith(
+        "#REPRESENTATION_NOT_SUPPORTED")
 
 
 def _sign_without_holder(world, unsigned: dict, options: dict) -> dict:

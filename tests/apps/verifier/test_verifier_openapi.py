@@ -138,6 +138,7 @@ def test_real_responses_match_the_document(make_app, database_url, world, checke
     call("GET", resolve, f"/1.0/identifiers/{world.holder_key.controller}")
     for did in ("did:web:nowhere.example", "not-a-did", "did:key:zzz", "did:example:123"):
         call("GET", resolve, f"/1.0/identifiers/{did}")
+    call("GET", resolve, f"/1.0/identifiers/{PROVIDER}", headers={"Accept": "image/png"})
 
     assert problems == []
     # the OpenID4VP operations are exercised status by status in tests/apps/verifier/test_oid4vp.py
