@@ -26,7 +26,6 @@ export W3C_SUITES_MIRROR
 export W3C_SUITES_SCRATCH=${W3C_SUITES_SCRATCH:-$REPO/../scratch/w3c-suites}
 PYTHON=${PYTHON:-$REPO/.venv/bin/python}
 [ -x "$PYTHON" ] || PYTHON=$(command -v python3)
-BIN=$(dirname "$PYTHON")
 BASE_PORT=${W3C_PORT_BASE:-5111}
 ISSUER_PORT=$BASE_PORT TLS_PORT=$((BASE_PORT + 1)) VERIFIER_PORT=$((BASE_PORT + 2))
 
@@ -54,19 +53,23 @@ fi
 RUN=$W3C_SUITES_SCRATCH/project-run
 rm -rf "$RUN"; mkdir -p "$RUN/issuer" "$RUN/verifier" "$RUN/did-documents"
 export PYTHONPATH=$REPO${PYTHONPATH:+:$PYTHONPATH}
-MASTER=$("$BIN/passport" keys master-key)
+# This checkout's command line (not whatever `passport` an installed venv points at).
+CLI_MODULE=passport_vc.cli
+[ -f "$REPO/passport_cli/main.py" ] && CLI_MODULE=passport_cli.main
+passport() { "$PYTHON" -c "import sys; from $CLI_MODULE import main; sys.exit(main())" "$@"; }
+MASTER=$(passport keys master-key)
 ISSUER_ENV=(PASSPORT_MASTER_KEY="$MASTER" ISSUER_INSTANCE="$RUN/issuer" ISSUER_CONFORMANCE=1
   PUBLIC_URL="https://127.0.0.1:$TLS_PORT" TRUST_PROXY=1
   PASSPORT_DID_DOCUMENTS_OUT="$RUN/did-documents")
 VERIFIER_ENV=(VERIFIER_INSTANCE="$RUN/verifier" PASSPORT_HTTP_HOSTS="127.0.0.1:$TLS_PORT"
   PASSPORT_CA_BUNDLE="$TLSDIR/cert.pem" PUBLIC_URL="http://127.0.0.1:$VERIFIER_PORT")
 
-env "${ISSUER_ENV[@]}" "$BIN/passport" issuer init > "$RUN/issuer-init.txt"
+(export "${ISSUER_ENV[@]}"; passport issuer init) > "$RUN/issuer-init.txt"
 ED=$(sed -n 's/.*(Ed25519): \(did:key:[^ ]*\).*/\1/p' "$RUN/issuer-init.txt")
 P256=$(sed -n 's/.*(P-256): \(did:key:[^ ]*\).*/\1/p' "$RUN/issuer-init.txt")
 [ -n "$ED" ] && [ -n "$P256" ] || { echo "issuer init printed no test issuers:" >&2
   cat "$RUN/issuer-init.txt" >&2; exit 1; }
-env "${VERIFIER_ENV[@]}" "$BIN/passport" verifier init > /dev/null
+(export "${VERIFIER_ENV[@]}"; passport verifier init) > /dev/null
 
 PIDS=()
 cleanup() { local pid; for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
