@@ -244,10 +244,10 @@ class Verifier:
                   "fetched_at": format_datetime(o.fetched_at) if o.fetched_at else None}
                  for o in outcomes]
         result.facts["status"] = facts
-        flagged = [o for o in outcomes if o.set and o.purpose in ("revocation", "suspension")]
-        if flagged:
-            purpose = flagged[0].purpose
-            word = "revoked" if purpose == "revocation" else "suspended"
+        states = {_state_of(o) for o in outcomes} - {None}
+        if states:
+            word = "revoked" if "revoked" in states else "suspended"
+            purpose = "revocation" if word == "revoked" else "suspension"
             result.failed("status", f"The credential has been {word} by its issuer",
                           purpose=purpose, state=word)
         else:
@@ -349,3 +349,15 @@ class Verifier:
             result.failed("structure", f"More than {MAX_CREDENTIALS_IN_PRESENTATION} credentials")
             return []
         return items
+
+
+def _state_of(outcome) -> str | None:
+    """"revoked"/"suspended" when a status entry says so: a set revocation or suspension bit,
+    or a lifecycle "message" entry (statusSize 2) whose statusMessage is one of those words."""
+    if outcome.purpose == "revocation" and outcome.set:
+        return "revoked"
+    if outcome.purpose == "suspension" and outcome.set:
+        return "suspended"
+    if outcome.purpose == "message" and outcome.message in ("revoked", "suspended"):
+        return outcome.message
+    return None
