@@ -313,7 +313,7 @@ class DeliveryMixin:
         if fmt == "jwt_vc_json":
             return issue_credential_jwt(unsigned, key, clock=self.clock)
         return issue_credential(unsigned, key, created=self.clock(),
-                                canonicalizer=self.canonicalizer)
+                                canonicalizer=self.canonicalizer, proof_set=True)  # OB 3.0
 
 
 def oid4vci_b64(raw: bytes) -> str:

@@ -491,7 +491,7 @@ class IssuerService(DeliveryMixin, ImportMixin, AccessMixin, ConformanceMixin):
         credential = _with_status(credential, entries)
         now = self.clock()
         signed = issue_credential(credential, context.key, created=now,
-                                  canonicalizer=self.canonicalizer)
+                                  canonicalizer=self.canonicalizer, proof_set=True)  # OB 3.0
         valid_until = credential.get("validUntil")
         name = details["subject_name"]
         return {

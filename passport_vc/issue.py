@@ -80,10 +80,12 @@ def with_data_integrity_context(document: dict) -> dict:
 
 def issue_credential(credential: dict, key: IssuerKey, *, cryptosuite: str | None = None,
                      created: datetime | None = None, clock: Clock = system_clock,
-                     canonicalizer: Canonicalizer | None = None) -> dict:
+                     canonicalizer: Canonicalizer | None = None,
+                     proof_set: bool = False) -> dict:
     """Validate and sign ``credential`` with a Data Integrity proof; returns a new dict.
 
     ``cryptosuite`` defaults to eddsa-rdfc-2022 for Ed25519 keys and ecdsa-rdfc-2019 for P-256.
+    ``proof_set``: ``proof`` is an array of one (Open Badges 3.0's schema requires an array).
     Raises a PassportError subclass (MalformedValueError, UndefinedTermError, KeyBindingError…).
     """
     from .model import validate_credential
@@ -100,7 +102,7 @@ def issue_credential(credential: dict, key: IssuerKey, *, cryptosuite: str | Non
     suite = _suite(key, cryptosuite)
     options = _proof_options(key, suite, "assertionMethod", created or clock())
     return data_integrity.add_proof(copy.deepcopy(credential), key.signer, options,
-                                    canonicalizer or default_canonicalizer())
+                                    canonicalizer or default_canonicalizer(), as_set=proof_set)
 
 
 def issue_credential_jwt(credential: dict, key: IssuerKey, *,

@@ -41,3 +41,13 @@ def test_a_context_already_present_is_not_added_again_or_moved():
     signed = issue_credential(_legacy(key.controller, DATA_INTEGRITY_CONTEXT, examples), key,
                               clock=CLOCK)
     assert signed["@context"] == [VC1_CONTEXT, DATA_INTEGRITY_CONTEXT, examples]
+
+
+def test_a_proof_set_of_one_is_an_array_and_verifies():
+    key = _key()
+    signed = issue_credential(_legacy(key.controller), key, clock=CLOCK, proof_set=True)
+    assert isinstance(signed["proof"], list) and len(signed["proof"]) == 1
+    assert signed["proof"][0]["proofPurpose"] == "assertionMethod"
+    result = Verifier(resolver=default_resolver(), clock=CLOCK).verify_credential(signed)
+    assert result.verified, result.to_json()
+    assert isinstance(issue_credential(_legacy(key.controller), key, clock=CLOCK)["proof"], dict)

@@ -180,7 +180,7 @@ def test_private_keys_are_sealed_at_rest(service, acme):
 def test_p256_provider_signs_with_ecdsa(service, verifier):
     service.create_provider("Beta Learning", "beta", curve="P-256")
     record = service.issue("beta", "fire-safety", subject_name="Sam", completed=date(2026, 1, 2))
-    assert record.document["proof"]["cryptosuite"] == "ecdsa-rdfc-2019"
+    assert record.document["proof"][0]["cryptosuite"] == "ecdsa-rdfc-2019"
     assert verifier.verify_credential(record.document).verified
 
 
