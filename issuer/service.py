@@ -34,7 +34,7 @@ from passport_vc.issue import IssuerKey, issue_credential
 from passport_vc.jsonld import default_canonicalizer
 from passport_vc.keys import PrivateKey
 from passport_vc.keys.storage import open_private_key, seal_private_key
-from passport_vc.status import list_credential, status_entry
+from passport_vc.status import LIFECYCLE_VALUES, lifecycle_entry, list_credential
 from schemas.builder import build_training_credential
 from schemas.catalogue import Course, course_from_dict, load_catalogue
 
@@ -483,12 +483,11 @@ class IssuerService(DeliveryMixin, ImportMixin, AccessMixin, ConformanceMixin):
             delivery_mode=details["delivery_mode"], hours=details["hours"],
             evidence_narrative=details["evidence"],
             replaces=replaces[1] if replaces else None)
-        positions = {purpose: allocator.allocate()
-                     for purpose, allocator in context.allocators.items()}
-        entries = [status_entry(self.status_list_url(provider.slug, purpose, list_no), index,
-                                purpose)
-                   for purpose, (list_no, index) in positions.items()]
-        credential = _with_status(credential, entries)
+        # One lifecycle entry (valid / suspended / revoked): Open Badges 3.0 allows a single
+        # credentialStatus object.
+        list_no, index = context.allocators["message"].allocate()
+        entry = lifecycle_entry(self.status_list_url(provider.slug, "message", list_no), index)
+        credential = _with_status(credential, entry)
         now = self.clock()
         signed = issue_credential(credential, context.key, created=now,
                                   canonicalizer=self.canonicalizer, proof_set=True)  # OB 3.0
@@ -502,10 +501,7 @@ class IssuerService(DeliveryMixin, ImportMixin, AccessMixin, ConformanceMixin):
             "subject_email": details["subject_email"], "holder_did": details["holder_did"],
             "completed": date.fromisoformat(details["completed"]),
             "valid_until": parse_datetime(valid_until).date() if valid_until else None,
-            "revocation_list": positions["revocation"][0],
-            "revocation_index": positions["revocation"][1],
-            "suspension_list": positions["suspension"][0],
-            "suspension_index": positions["suspension"][1],
+            "status_list": list_no, "status_index": index,
             "state": "active", "replaces": replaces[0] if replaces else None,
             "verification_method": context.key.verification_method,
             "details": dumps(details), "document": dumps(signed), "created_at": now,
@@ -629,6 +625,22 @@ class IssuerService(DeliveryMixin, ImportMixin, AccessMixin, ConformanceMixin):
                              "cannot be brought back (issue a new one instead)",
                 "replace": "Only an active or suspended credential can be corrected",
             }[action])
+        if record.lifecycle is not None:
+            value = {"revoke": "revoked", "replace": "revoked", "suspend": "suspended",
+                     "reinstate": "valid"}[action]
+            statuslists.set_bit(session, record.provider_id, "message", *record.lifecycle,
+                                LIFECYCLE_VALUES[value], now)
+        else:
+            self._apply_pair(session, record, current, action, now)
+        state = {"revoke": "revoked", "suspend": "suspended", "reinstate": "active",
+                 "replace": "replaced"}[action]
+        session.execute(update(records).where(records.c.id == record.id).values(
+            state=state, reason=reason, state_changed_at=now))
+
+    @staticmethod
+    def _apply_pair(session, record: Record, current: str, action: str, now: datetime) -> None:
+        """Credentials issued before the lifecycle entry: one revocation and one suspension
+        list each."""
         revocation_list, revocation_index = record.revocation
         suspension_list, suspension_index = record.suspension
         if action in ("revoke", "replace"):
@@ -640,10 +652,6 @@ class IssuerService(DeliveryMixin, ImportMixin, AccessMixin, ConformanceMixin):
         if action in ("reinstate", "revoke", "replace") and current == "suspended":
             statuslists.set_bit(session, record.provider_id, "suspension", suspension_list,
                                 suspension_index, 0, now)
-        state = {"revoke": "revoked", "suspend": "suspended", "reinstate": "active",
-                 "replace": "replaced"}[action]
-        session.execute(update(records).where(records.c.id == record.id).values(
-            state=state, reason=reason, state_changed_at=now))
 
     def correct(self, record_id: str, *, provider: str | int | None = None,
                 actor: str | None = None, **changes) -> Record:
@@ -693,7 +701,8 @@ class IssuerService(DeliveryMixin, ImportMixin, AccessMixin, ConformanceMixin):
             key = self._issuer_key(session, provider)
         url = self.status_list_url(slug, purpose, list_no)
         unsigned = list_credential(url, provider.did, purpose, row.bits,
-                                   valid_from=aware(row.updated_at))
+                                   valid_from=aware(row.updated_at),
+                                   status_size=statuslists.status_size(purpose))
         signed = issue_credential(unsigned, key, created=self.clock(),
                                   canonicalizer=self.canonicalizer)
         text = dumps(signed)
@@ -723,7 +732,7 @@ def _etag(text: str) -> str:
     return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def _with_status(credential: dict, entries: list[dict]) -> dict:
+def _with_status(credential: dict, entries: dict | list[dict]) -> dict:
     """Insert ``credentialStatus`` before the schema, for a readable document."""
     result: dict = {}
     for name, value in credential.items():
