@@ -98,7 +98,7 @@ class ConformanceService:
                                               "BitstringStatusListEntry",
                                               path="options.credentialStatus")
                 purpose = wanted.get("statusPurpose", "revocation")
-                if purpose not in statuslists.PURPOSES:
+                if purpose not in ("revocation", "suspension"):
                     raise MalformedValueError("statusPurpose must be revocation or suspension",
                                               path="options.credentialStatus.statusPurpose")
                 credential.setdefault("id", f"urn:uuid:{uuid.uuid4()}")

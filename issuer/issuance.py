@@ -13,7 +13,7 @@ from sqlalchemy import insert, update
 from passport_vc.clock import parse_datetime
 from passport_vc.errors import ForbiddenError, MalformedValueError, PassportError
 from passport_vc.issue import issue_credential, issue_credential_jwt
-from passport_vc.status import status_entry
+from passport_vc.status import lifecycle_entry
 from passport_web.sql import Database
 from schemas.builder import build_training_credential
 from schemas.catalogue import Course
@@ -97,15 +97,15 @@ class IssuanceService:
             delivery_mode=details["delivery_mode"], hours=details["hours"],
             evidence_narrative=details["evidence"],
             replaces=replaces[1] if replaces else None)
-        positions = {purpose: allocator.allocate()
-                     for purpose, allocator in context.allocators.items()}
-        entries = [status_entry(self.status.status_list_url(provider.slug, purpose, list_no), index,
-                                purpose)
-                   for purpose, (list_no, index) in positions.items()]
-        credential = _with_status(credential, entries)
+        # One lifecycle entry (valid / suspended / revoked): Open Badges 3.0 allows a single
+        # credentialStatus object.
+        list_no, index = context.allocators["message"].allocate()
+        entry = lifecycle_entry(self.status.status_list_url(provider.slug, "message", list_no),
+                                index)
+        credential = _with_status(credential, entry)
         now = self.clock()
         signed = issue_credential(credential, context.key, created=now,
-                                  canonicalizer=self.canonicalizer)
+                                  canonicalizer=self.canonicalizer, proof_set=True)  # OB 3.0
         valid_until = credential.get("validUntil")
         name = details["subject_name"]
         return {
@@ -116,10 +116,7 @@ class IssuanceService:
             "subject_email": details["subject_email"], "holder_did": details["holder_did"],
             "completed": date.fromisoformat(details["completed"]),
             "valid_until": parse_datetime(valid_until).date() if valid_until else None,
-            "revocation_list": positions["revocation"][0],
-            "revocation_index": positions["revocation"][1],
-            "suspension_list": positions["suspension"][0],
-            "suspension_index": positions["suspension"][1],
+            "status_list": list_no, "status_index": index,
             "state": "active", "replaces": replaces[0] if replaces else None,
             "verification_method": context.key.verification_method,
             "details": dumps(details), "document": dumps(signed), "created_at": now,
@@ -180,10 +177,10 @@ class IssuanceService:
         if fmt == "jwt_vc_json":
             return issue_credential_jwt(unsigned, key, clock=self.clock)
         return issue_credential(unsigned, key, created=self.clock(),
-                                canonicalizer=self.canonicalizer)
+                                canonicalizer=self.canonicalizer, proof_set=True)  # OB 3.0
 
 
-def _with_status(credential: dict, entries: list[dict]) -> dict:
+def _with_status(credential: dict, entries: dict | list[dict]) -> dict:
     """Insert ``credentialStatus`` before the schema, for a readable document."""
     result: dict = {}
     for name, value in credential.items():

@@ -88,8 +88,9 @@ class Record:
     replaces: str | None
     replaced_by: str | None
     verification_method: str
-    revocation: tuple[int, int]
-    suspension: tuple[int, int]
+    lifecycle: tuple[int, int] | None  # (list, index) of the 2-bit "message" entry
+    revocation: tuple[int, int] | None  # older credentials: one entry per purpose
+    suspension: tuple[int, int] | None
     created_at: datetime | None
     created_by: str | None
     batch_id: int | None
@@ -113,8 +114,9 @@ class Record:
                    valid_until=as_date(row.valid_until), state=row.state, reason=row.reason,
                    state_changed_at=aware(row.state_changed_at), replaces=row.replaces,
                    replaced_by=row.replaced_by, verification_method=row.verification_method,
-                   revocation=(row.revocation_list, row.revocation_index),
-                   suspension=(row.suspension_list, row.suspension_index),
+                   lifecycle=_position(row.status_list, row.status_index),
+                   revocation=_position(row.revocation_list, row.revocation_index),
+                   suspension=_position(row.suspension_list, row.suspension_index),
                    created_at=aware(row.created_at), created_by=row.created_by,
                    batch_id=row.batch_id, details=json.loads(row.details),
                    document=json.loads(row.document))
@@ -169,3 +171,7 @@ class ImportReport:
     @property
     def failed(self) -> int:
         return len(self.errors)
+
+
+def _position(list_no: int | None, index: int | None) -> tuple[int, int] | None:
+    return None if list_no is None or index is None else (list_no, index)

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from passport_vc.errors import ConflictError, NotFoundError
 from passport_vc.issue import issue_credential
-from passport_vc.status import list_credential
+from passport_vc.status import LIFECYCLE_VALUES, list_credential
 from passport_web.sql import Database
 
 from . import statuslists
@@ -72,6 +72,22 @@ class StatusService:
                              "cannot be brought back (issue a new one instead)",
                 "replace": "Only an active or suspended credential can be corrected",
             }[action])
+        if record.lifecycle is not None:
+            value = {"revoke": "revoked", "replace": "revoked", "suspend": "suspended",
+                     "reinstate": "valid"}[action]
+            statuslists.set_bit(session, record.provider_id, "message", *record.lifecycle,
+                                LIFECYCLE_VALUES[value], now)
+        else:
+            self._apply_pair(session, record, current, action, now)
+        state = {"revoke": "revoked", "suspend": "suspended", "reinstate": "active",
+                 "replace": "replaced"}[action]
+        session.execute(update(records).where(records.c.id == record.id).values(
+            state=state, reason=reason, state_changed_at=now))
+
+    @staticmethod
+    def _apply_pair(session, record: Record, current: str, action: str, now: datetime) -> None:
+        """Credentials issued before the lifecycle entry: one revocation and one suspension
+        list each."""
         revocation_list, revocation_index = record.revocation
         suspension_list, suspension_index = record.suspension
         if action in ("revoke", "replace"):
@@ -83,10 +99,6 @@ class StatusService:
         if action in ("reinstate", "revoke", "replace") and current == "suspended":
             statuslists.set_bit(session, record.provider_id, "suspension", suspension_list,
                                 suspension_index, 0, now)
-        state = {"revoke": "revoked", "suspend": "suspended", "reinstate": "active",
-                 "replace": "replaced"}[action]
-        session.execute(update(records).where(records.c.id == record.id).values(
-            state=state, reason=reason, state_changed_at=now))
 
     def status_list(self, slug: str, purpose: str, list_no: int) -> tuple[dict, str]:
         """The signed BitstringStatusListCredential and its ETag; signed again only when the
@@ -105,7 +117,8 @@ class StatusService:
             key = self.providers.signing_key(session, provider)
         url = self.status_list_url(slug, purpose, list_no)
         unsigned = list_credential(url, provider.did, purpose, row.bits,
-                                   valid_from=aware(row.updated_at))
+                                   valid_from=aware(row.updated_at),
+                                   status_size=statuslists.status_size(purpose))
         signed = issue_credential(unsigned, key, created=self.clock(),
                                   canonicalizer=self.canonicalizer)
         text = dumps(signed)

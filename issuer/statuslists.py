@@ -15,12 +15,18 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from passport_vc.status import get_status, new_list, set_status
+from passport_vc.status import LIFECYCLE_SIZE, get_status, new_list, set_status
 from passport_vc.status.bitstring import allocate_index
 
 from .storage import status_indexes, status_lists
 
-PURPOSES = ("revocation", "suspension")
+PURPOSES = ("revocation", "suspension", "message")
+# bits per entry: "message" lists hold the 2-bit lifecycle value (valid / suspended / revoked)
+STATUS_SIZES = {"message": LIFECYCLE_SIZE}
+
+
+def status_size(purpose: str) -> int:
+    return STATUS_SIZES.get(purpose, 1)
 
 
 def lock_lists(session: Session, provider_id: int, purpose: str) -> None:
@@ -32,10 +38,11 @@ def lock_lists(session: Session, provider_id: int, purpose: str) -> None:
 
 def create_list(session: Session, provider_id: int, purpose: str, list_no: int, size: int,
                 now: datetime) -> int:
-    empty = bytes(new_list(size))
+    # ``size`` entries; ``allocated`` has one bit per entry, ``bits`` status_size bits per entry
     result = session.execute(insert(status_lists).values(
-        provider_id=provider_id, purpose=purpose, list_no=list_no, size=size, bits=empty,
-        allocated=empty, used=0, version=1, updated_at=now))
+        provider_id=provider_id, purpose=purpose, list_no=list_no, size=size,
+        bits=bytes(new_list(size, status_size=status_size(purpose))),
+        allocated=bytes(new_list(size)), used=0, version=1, updated_at=now))
     return result.inserted_primary_key[0]
 
 
@@ -118,9 +125,10 @@ def set_bit(session: Session, provider_id: int, purpose: str, list_no: int, inde
     if row is None:
         raise LookupError(f"no {purpose} list {list_no} for provider {provider_id}")
     bits = bytearray(row.bits)
-    if get_status(bits, index) == value:
+    size = status_size(purpose)
+    if get_status(bits, index, size) == value:
         return False
-    set_status(bits, index, value)
+    set_status(bits, index, value, size)
     session.execute(update(status_lists).where(status_lists.c.id == row.id)
                     .values(bits=bytes(bits), version=row.version + 1, updated_at=now))
     return True

@@ -104,10 +104,15 @@ records = Table(
     Column("holder_did", String(600)),
     Column("completed", Date, nullable=False),
     Column("valid_until", Date),
-    Column("revocation_list", Integer, nullable=False),
-    Column("revocation_index", Integer, nullable=False),
-    Column("suspension_list", Integer, nullable=False),
-    Column("suspension_index", Integer, nullable=False),
+    # Where the credential's status lives: one 2-bit lifecycle entry ("message" list:
+    # valid / suspended / revoked, Open Badges 3.0's single credentialStatus), or, for
+    # credentials issued before it, a revocation and a suspension entry.
+    Column("status_list", Integer),
+    Column("status_index", Integer),
+    Column("revocation_list", Integer),
+    Column("revocation_index", Integer),
+    Column("suspension_list", Integer),
+    Column("suspension_index", Integer),
     Column("state", String(16), nullable=False),  # active | revoked | suspended | replaced
     Column("reason", Text),
     Column("state_changed_at", DateTime(timezone=True)),

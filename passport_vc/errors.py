@@ -123,6 +123,10 @@ class KeyBindingError(CryptographicSecurityError):
     title = "The signing key is not authorised by the issuer"
 
 
+class HolderBindingError(KeyBindingError):
+    title = "The signing key is not the holder's"
+
+
 # --- DID resolution (DID Resolution §7.2 error names) ------------------------------------------
 class DidResolutionError(PassportError):
     type, title, status = PROJECT + "did-resolution", "The DID could not be resolved", 400

@@ -22,6 +22,8 @@ DEFAULT_SUITES = {"Ed25519": "eddsa-rdfc-2022", "P-256": "ecdsa-rdfc-2019",
 SIGNING_SUITES = frozenset({"eddsa-rdfc-2022", "ecdsa-rdfc-2019", "eddsa-jcs-2022",
                             "ecdsa-jcs-2019"})
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+VC1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 
 
 @dataclass(frozen=True)
@@ -62,18 +64,35 @@ def _proof_options(key: IssuerKey, suite: str, purpose: str, created: datetime,
     return options
 
 
+def with_data_integrity_context(document: dict) -> dict:
+    """A VC 1.1 document with the Data Integrity context appended when it lacks it.
+
+    The 1.1 context does not define ``DataIntegrityProof``; the EdDSA and ECDSA cryptosuite
+    specs (§3.2.1 "Add Proof") tell the signer to add the context rather than refuse. VC 2.0
+    documents already define it, and an existing order is never changed.
+    """
+    contexts = document.get("@context")
+    if not isinstance(contexts, list) or not contexts or contexts[0] != VC1_CONTEXT \
+            or DATA_INTEGRITY_CONTEXT in contexts:
+        return document
+    return {**document, "@context": [*contexts, DATA_INTEGRITY_CONTEXT]}
+
+
 def issue_credential(credential: dict, key: IssuerKey, *, cryptosuite: str | None = None,
                      created: datetime | None = None, clock: Clock = system_clock,
-                     canonicalizer: Canonicalizer | None = None) -> dict:
+                     canonicalizer: Canonicalizer | None = None,
+                     proof_set: bool = False) -> dict:
     """Validate and sign ``credential`` with a Data Integrity proof; returns a new dict.
 
     ``cryptosuite`` defaults to eddsa-rdfc-2022 for Ed25519 keys and ecdsa-rdfc-2019 for P-256.
+    ``proof_set``: ``proof`` is an array of one (Open Badges 3.0's schema requires an array).
     Raises a PassportError subclass (MalformedValueError, UndefinedTermError, KeyBindingError…).
     """
     from .model import validate_credential
 
     if not isinstance(credential, dict):
         raise MalformedValueError("The credential must be a JSON object")
+    credential = with_data_integrity_context(credential)
     validate_credential(credential, purpose="issue")
     if "proof" in credential:
         raise MalformedValueError("The credential already has a proof", path="proof")
@@ -83,7 +102,7 @@ def issue_credential(credential: dict, key: IssuerKey, *, cryptosuite: str | Non
     suite = _suite(key, cryptosuite)
     options = _proof_options(key, suite, "assertionMethod", created or clock())
     return data_integrity.add_proof(copy.deepcopy(credential), key.signer, options,
-                                    canonicalizer or default_canonicalizer())
+                                    canonicalizer or default_canonicalizer(), as_set=proof_set)
 
 
 def issue_credential_jwt(credential: dict, key: IssuerKey, *,

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from .clock import Clock, format_datetime, parse_datetime, system_clock
 from .errors import (
+    HolderBindingError,
     KeyBindingError,
     MalformedValueError,
     PassportError,
@@ -38,7 +39,8 @@ from .keys import PublicKey
 from .proofs import data_integrity
 from .result import VerificationResult
 
-ENVELOPED_PREFIXES = ("data:application/vc+jwt,", "data:application/vc+sd-jwt,")
+NOT_BOUND = ("The presentation names no holder, so it is not bound to anyone: it shows the "
+             "credentials, not who is presenting them")
 MAX_CREDENTIALS_IN_PRESENTATION = 100
 
 
@@ -63,8 +65,13 @@ class Verifier:
     # --- credentials ----------------------------------------------------------------------------
     def verify_credential(self, unverified: dict | str) -> VerificationResult:
         """Verify a credential given as a JSON object, JSON text, a vc+jwt or a compact QR text."""
+        from .envelope import is_enveloped, open_envelope
+
         result = VerificationResult("credential")
         try:
+            if is_enveloped(unverified):
+                result.facts["enveloped"] = True
+                unverified = open_envelope(unverified)
             given = read_unverified(unverified)
         except PassportError as error:
             result.failed("structure", error)
@@ -168,16 +175,17 @@ class Verifier:
                      relationship: str, name: str, result: VerificationResult, *,
                      record_success: bool = True) -> bool:
         who = "issuer" if relationship == "assertionMethod" else "holder"
+        error_class = KeyBindingError if who == "issuer" else HolderBindingError
         try:
             if not verification_method or not controller:
-                raise KeyBindingError(f"The {who} or its key is missing")
+                raise error_class(f"The {who} or its key is missing")
             method, did_document = self.resolver.resolve_verification_method(verification_method)
             key_did = verification_method.split("#", 1)[0]
             if key_did != controller or method.controller != controller:
-                raise KeyBindingError(
+                raise error_class(
                     f"The key {verification_method} does not belong to the {who} {controller}")
             if not did_document.authorizes(verification_method, relationship):
-                raise KeyBindingError(
+                raise error_class(
                     f"The {who}'s DID document does not list {verification_method} for "
                     f"{relationship}")
         except PassportError as error:
@@ -236,10 +244,10 @@ class Verifier:
                   "fetched_at": format_datetime(o.fetched_at) if o.fetched_at else None}
                  for o in outcomes]
         result.facts["status"] = facts
-        flagged = [o for o in outcomes if o.set and o.purpose in ("revocation", "suspension")]
-        if flagged:
-            purpose = flagged[0].purpose
-            word = "revoked" if purpose == "revocation" else "suspended"
+        states = {_state_of(o) for o in outcomes} - {None}
+        if states:
+            word = "revoked" if "revoked" in states else "suspended"
+            purpose = "revocation" if word == "revoked" else "suspension"
             result.failed("status", f"The credential has been {word} by its issuer",
                           purpose=purpose, state=word)
         else:
@@ -268,9 +276,19 @@ class Verifier:
 
     # --- presentations --------------------------------------------------------------------------
     def verify_presentation(self, unverified: dict | str, *, challenge: str | None = None,
-                            domain: str | None = None,
-                            max_age: timedelta | None = None) -> VerificationResult:
+                            domain: str | None = None, max_age: timedelta | None = None,
+                            require_holder: bool | None = None) -> VerificationResult:
+        """Verify a presentation and each credential in it.
+
+        ``require_holder``: the presentation must name a holder whose key signed it. By default
+        it is required when a ``challenge`` is asked for (an employer's check code binds the
+        answer to the worker); VC DM 2.0 makes ``holder`` optional, so a caller that only wants
+        the credentials checked (the VC API) passes False and gets a plain "not bound" warning.
+        """
         from .model import validate_presentation
+
+        if require_holder is None:
+            require_holder = challenge is not None
 
         result = VerificationResult("presentation")
         try:
@@ -300,7 +318,11 @@ class Verifier:
                 document, self._key_lookup(result), self.canonicalizer,
                 purpose="authentication", challenge=challenge, domain=domain, now=now)
             if self._record_proofs(outcomes, result):
-                self._check_binding(outcomes, holder, "authentication", "holder_binding", result)
+                if holder is None and not require_holder:
+                    result.warn(NOT_BOUND)
+                else:
+                    self._check_binding(outcomes, holder, "authentication", "holder_binding",
+                                        result)
                 self._check_freshness(outcomes, result, now, max_age)
         for item in self._embedded(document, result):
             result.credentials.append(self.verify_credential(item))
@@ -318,23 +340,24 @@ class Verifier:
         else:
             result.passed("presentation", "The presentation is recent")
 
-    def _embedded(self, document: dict, result: VerificationResult) -> list[dict | str]:
+    def _embedded(self, document: dict, result: VerificationResult) -> list[dict]:
+        # validate_presentation already refused anything but objects; enveloped credentials
+        # are opened by verify_credential.
         items = document.get("verifiableCredential", [])
         items = items if isinstance(items, list) else [items]
         if len(items) > MAX_CREDENTIALS_IN_PRESENTATION:
             result.failed("structure", f"More than {MAX_CREDENTIALS_IN_PRESENTATION} credentials")
             return []
-        found: list[dict | str] = []
-        for item in items:
-            enveloped = (isinstance(item, dict)
-                         and item.get("type") == "EnvelopedVerifiableCredential")
-            if enveloped and isinstance(item.get("id"), str):
-                for prefix in ENVELOPED_PREFIXES:
-                    if item["id"].startswith(prefix):
-                        found.append(item["id"][len(prefix):])
-                        break
-                else:
-                    found.append(item)
-            else:
-                found.append(item)
-        return found
+        return items
+
+
+def _state_of(outcome) -> str | None:
+    """"revoked"/"suspended" when a status entry says so: a set revocation or suspension bit,
+    or a lifecycle "message" entry (statusSize 2) whose statusMessage is one of those words."""
+    if outcome.purpose == "revocation" and outcome.set:
+        return "revoked"
+    if outcome.purpose == "suspension" and outcome.set:
+        return "suspended"
+    if outcome.purpose == "message" and outcome.message in ("revoked", "suspended"):
+        return outcome.message
+    return None

@@ -39,7 +39,8 @@ class NetworkSettings:
 
         folder = environ.get("PASSPORT_DID_DOCUMENTS")
         return cls(hosts, Path(folder) if folder else did_documents_dir,
-                   flag(environ.get("PASSPORT_OFFLINE")), ca_bundle_from_env(environ))
+                   flag(environ.get("PASSPORT_OFFLINE")),
+                   environ.get("PASSPORT_CA_BUNDLE") or ca_bundle_from_env(environ))
 
 
 @dataclass

@@ -386,7 +386,10 @@ class VerifierService:
                 where = "from this service's saved copy"
             else:
                 where = "fetched for this check"
-            lines.append(f"{item.get('purpose', 'status').capitalize()} list checked {age}, "
+            # a lifecycle ("message") list carries both revocation and suspension
+            label = {"revocation": "Revocation", "suspension": "Suspension"}.get(
+                item.get("purpose"), "Status")
+            lines.append(f"{label} list checked {age}, "
                          f"{where}: {item.get('list_url')}")
         status = result.check("status")
         if status is not None and status.ok is None:

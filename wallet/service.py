@@ -549,6 +549,24 @@ class WalletService:
         text = json.dumps(json.loads(row["raw"]), indent=2, ensure_ascii=False)
         return f"{name}.json", "application/vc+ld+json", text.encode("utf-8")
 
+    def download_badge(self, account_id: str, credential_id: str,
+                       kind: str) -> tuple[str, str, bytes]:
+        """(file name, media type, bytes) of the credential baked into a badge image
+        (Open Badges 3.0 baking: PNG iTXt or SVG), for another wallet or badge host."""
+        from .badges import badge_png, badge_svg
+
+        if kind not in ("png", "svg"):
+            raise NotFoundError("Badges can be downloaded as PNG or SVG")
+        with self.db.reading() as session:
+            row = st.credential_for(session, account_id, credential_id)
+        if row is None:
+            raise NotFoundError("There is no such training in your record")
+        credential = row["raw"] if row["format"] == "jwt_vc" else json.loads(row["raw"])
+        name = _file_stem(row["title"], row["id"])
+        if kind == "png":
+            return f"{name}.png", "image/png", badge_png(row["title"], credential)
+        return f"{name}.svg", "image/svg+xml", badge_svg(row["title"], credential)
+
     def qr_text(self, account_id: str, credential_id: str) -> str:
         """The per-credential offline QR payload (SP1: compressed credential)."""
         from passport_vc.qr import encode_compact

@@ -74,7 +74,7 @@ def _shape_of(document: dict) -> _Shape:
         if isinstance(node, dict):
             tokens.append("{")
             for key, value in node.items():
-                if SEP in key or MARK in key:
+                if SEP in key or MARK in key or key.startswith("_:"):
                     shape.ok = False
                 tokens.append(key)
                 if key == "@context" or key == "type" or key == "@type":
@@ -91,6 +91,9 @@ def _shape_of(document: dict) -> _Shape:
                 walk(item)
             tokens.append("]")
         elif isinstance(node, str):
+            # Blank-node labels (safe mode's own checks) and our sentinel's text: full path.
+            if node.startswith("_:") or MARK in node:
+                shape.ok = False
             tokens.append("s")
             values.append(node)
         elif node is True or node is False or node is None:

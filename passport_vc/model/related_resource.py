@@ -1,10 +1,20 @@
 """Integrity of related resources: VC Data Model 2.0 §5.3 (``relatedResource``).
 
 Each entry names a resource by URL and pins its bytes with ``digestSRI`` (W3C Subresource
-Integrity: ``sha256-``/``sha384-``/``sha512-`` + base64) and/or ``digestMultibase`` (multibase
-``u`` base64url or ``z`` base58btc of a multihash). When the resource is one of the credential's
-own JSON-LD contexts and we ship that context, the digest is checked against the bundled bytes:
-an issuer that pins a context we hold must mean the same document we will use to read it.
+Integrity: ``sha256-``/``sha384-``/``sha512-`` + standard base64) and/or ``digestMultibase``
+(Data Integrity §2.6: multibase ``u`` base64url-nopad or ``z`` base58btc of a multihash).
+
+Digests are over the resource's bytes *as published*, which need not be our bundled copy (the
+npm package reformats the VC 2.0 context; VC DM 2.0 §B.1 quotes the SHA-256 of the revision
+w3.org served at Recommendation). So when the resource is one of the credential's own contexts
+we know, a digest must match either our bundled bytes or a published revision listed in
+``passport_vc/data/published-context-digests.json`` (digests only, with their source). Resources
+we cannot read offline are checked for form only: the verifier never fetches them.
+
+Compatibility: the W3C vc-data-model-2.0 suite (and early implementations) write
+``digestMultibase`` as a bare multibase SHA-256 without the multihash header. A value that is
+not a SHA-2 multihash but has exactly a SHA-256/384/512 digest's length is read as that bare
+digest; it is still compared with the resource, so nothing unchecked gets through.
 """
 
 from __future__ import annotations
@@ -13,6 +23,9 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
+from functools import cache
+from importlib import resources
 
 from ..errors import MalformedValueError
 from ..keys.base58 import b58decode
@@ -21,6 +34,27 @@ from .values import as_list, is_url
 SRI_ALGORITHMS = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
 # multihash code -> (hashlib name, digest length)
 MULTIHASH = {0x12: ("sha256", 32), 0x20: ("sha384", 48), 0x13: ("sha512", 64)}
+BARE_LENGTHS = {32: "sha256", 48: "sha384", 64: "sha512"}
+PUBLISHED = resources.files("passport_vc") / "data" / "published-context-digests.json"
+
+
+@cache
+def published_digests() -> dict[str, list[dict]]:
+    """URL -> published revisions ({sha256, sha384, sha512: hex, source, bytes})."""
+    return json.loads(PUBLISHED.read_bytes())
+
+
+def multibase_digest(data: bytes, algorithm: str = "sha256") -> str:
+    """``digestMultibase`` of ``data``: ``u`` + base64url-nopad(multihash(digest))."""
+    code = {name: number for number, (name, _) in MULTIHASH.items()}[algorithm]
+    digest = hashlib.new(algorithm, data).digest()
+    encoded = base64.urlsafe_b64encode(bytes([code, len(digest)]) + digest).rstrip(b"=")
+    return "u" + encoded.decode("ascii")
+
+
+def sri_digest(data: bytes, algorithm: str = "sha384") -> str:
+    """``digestSRI`` of ``data`` (SRI §3.5: algorithm-base64 with padding)."""
+    return f"{algorithm}-" + base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
 
 
 def parse_sri(value: object, path: str) -> list[tuple[str, bytes]]:
@@ -61,16 +95,24 @@ def parse_multibase_digest(value: object, path: str) -> tuple[str, bytes]:
                 "digestMultibase must be base64url ('u…') or base58btc ('z…')", path=path)
     except (binascii.Error, ValueError):
         raise MalformedValueError("digestMultibase could not be decoded", path=path) from None
-    if len(raw) < 2 or raw[0] not in MULTIHASH:
-        raise MalformedValueError("digestMultibase is not a SHA-2 multihash", path=path)
-    algorithm, length = MULTIHASH[raw[0]]
-    if raw[1] != length or len(raw) != length + 2:
-        raise MalformedValueError("digestMultibase has the wrong length", path=path)
-    return algorithm, raw[2:]
+    if len(raw) >= 2 and raw[0] in MULTIHASH and raw[1] == MULTIHASH[raw[0]][1] \
+            and len(raw) == raw[1] + 2:
+        return MULTIHASH[raw[0]][0], raw[2:]
+    if len(raw) in BARE_LENGTHS:  # see "Compatibility" above
+        return BARE_LENGTHS[len(raw)], raw
+    raise MalformedValueError("digestMultibase is not a SHA-256, SHA-384 or SHA-512 multihash",
+                              path=path)
 
 
-def _matches(data: bytes, algorithm: str, digest: bytes) -> bool:
-    return hmac.compare_digest(hashlib.new(algorithm, data).digest(), digest)
+def _known_digests(resource_id: str, raw: bytes):
+    """Every (algorithm -> digest) the resource is known to have: bundled and published."""
+    yield {name: hashlib.new(name, raw).digest() for name in SRI_ALGORITHMS}
+    for revision in published_digests().get(resource_id, []):
+        yield {name: bytes.fromhex(revision[name]) for name in SRI_ALGORITHMS}
+
+
+def _matches(known: list[dict[str, bytes]], algorithm: str, digest: bytes) -> bool:
+    return any(hmac.compare_digest(revision[algorithm], digest) for revision in known)
 
 
 def check_related_resources(document: dict, *, loader=None) -> None:
@@ -108,12 +150,12 @@ def check_related_resources(document: dict, *, loader=None) -> None:
         multibase = (parse_multibase_digest(entry["digestMultibase"], path + ".digestMultibase")
                      if "digestMultibase" in entry else None)
         if resource_id in contexts and resource_id in loader:
-            raw = loader.get(resource_id).raw
-            if sri and not any(_matches(raw, alg, digest) for alg, digest in sri):
+            known = list(_known_digests(resource_id, loader.get(resource_id).raw))
+            if sri and not any(_matches(known, alg, digest) for alg, digest in sri):
                 raise MalformedValueError(
                     f"The digestSRI for {resource_id} does not match that context",
                     path=path + ".digestSRI")
-            if multibase and not _matches(raw, *multibase):
+            if multibase and not _matches(known, *multibase):
                 raise MalformedValueError(
                     f"The digestMultibase for {resource_id} does not match that context",
                     path=path + ".digestMultibase")

@@ -124,8 +124,12 @@ def create_proof(unsecured: dict, signer: Signer, options: dict, canonicalizer) 
     return proof
 
 
-def add_proof(document: dict, signer: Signer, options: dict, canonicalizer) -> dict:
-    """§4.2: add a proof to a document, keeping existing proofs (a set) or chaining to them."""
+def add_proof(document: dict, signer: Signer, options: dict, canonicalizer, *,
+              as_set: bool = False) -> dict:
+    """§4.2: add a proof to a document, keeping existing proofs (a set) or chaining to them.
+
+    ``as_set``: write ``proof`` as an array even when it holds one proof (a proof set of one,
+    §2.1.1), which Open Badges 3.0's JSON Schema requires."""
     existing = proofs_of(document)
     unsecured = _without_proof(document)
     signed_over = unsecured
@@ -137,7 +141,7 @@ def add_proof(document: dict, signer: Signer, options: dict, canonicalizer) -> d
     proof = create_proof(signed_over, signer, options, canonicalizer)
     secured = dict(unsecured)
     every = [*existing, proof]
-    secured["proof"] = every[0] if len(every) == 1 else every
+    secured["proof"] = every[0] if len(every) == 1 and not as_set else every
     return secured
 
 

@@ -11,8 +11,17 @@ from .bitstring import (
     set_status,
 )
 from .check import StatusOutcome, check_status
-from .entries import PURPOSES, list_credential, status_entry
+from .entries import (
+    LIFECYCLE_MESSAGES,
+    LIFECYCLE_SIZE,
+    LIFECYCLE_VALUES,
+    PURPOSES,
+    lifecycle_entry,
+    list_credential,
+    status_entry,
+)
 
-__all__ = ["MAX_DECODED_BYTES", "MIN_ENTRIES", "PURPOSES", "StatusOutcome", "allocate_index",
-           "check_status", "decode_list", "encode_list", "get_status", "list_credential",
+__all__ = ["LIFECYCLE_MESSAGES", "LIFECYCLE_SIZE", "LIFECYCLE_VALUES", "MAX_DECODED_BYTES",
+           "MIN_ENTRIES", "PURPOSES", "StatusOutcome", "allocate_index", "check_status",
+           "decode_list", "encode_list", "get_status", "lifecycle_entry", "list_credential",
            "new_list", "set_status", "status_entry"]

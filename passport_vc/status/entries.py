@@ -27,6 +27,25 @@ def _check_url(list_url: str) -> None:
         raise MalformedValueError("The status list address must not contain '#'")
 
 
+# One 2-bit "message" entry for the whole lifecycle (Bitstring Status List §2.1 statusSize /
+# statusMessage): Open Badges 3.0's schema allows a single credentialStatus object, so
+# revocation and suspension share one entry. Revoked wins over suspended (0x3).
+LIFECYCLE_SIZE = 2
+LIFECYCLE_VALUES = {"valid": 0, "suspended": 1, "revoked": 2}
+LIFECYCLE_MESSAGES = ({"status": "0x0", "message": "valid"},
+                      {"status": "0x1", "message": "suspended"},
+                      {"status": "0x2", "message": "revoked"},
+                      {"status": "0x3", "message": "revoked"})
+
+
+def lifecycle_entry(list_url: str, index: int) -> dict:
+    """A ``message`` entry whose 2-bit value says valid / suspended / revoked."""
+    entry = status_entry(list_url, index, "message")
+    entry["statusSize"] = LIFECYCLE_SIZE
+    entry["statusMessage"] = [dict(item) for item in LIFECYCLE_MESSAGES]
+    return entry
+
+
 def status_entry(list_url: str, index: int, purpose: str) -> dict:
     """The ``credentialStatus`` entry pointing at ``index`` of the list at ``list_url``."""
     _check_url(list_url)
@@ -47,12 +66,13 @@ def _timestamp(value: datetime | str) -> str:
 
 
 def list_credential(list_url: str, issuer: str, purpose: str, bits: bytes | bytearray, *,
-                    valid_from: datetime | str, valid_until: datetime | str | None = None
-                    ) -> dict:
-    """An unsigned VC 2.0 BitstringStatusListCredential; sign it like any other credential."""
+                    valid_from: datetime | str, valid_until: datetime | str | None = None,
+                    status_size: int = 1) -> dict:
+    """An unsigned VC 2.0 BitstringStatusListCredential; sign it like any other credential.
+    ``status_size`` bits per entry (2 for a lifecycle list): the minimum is per entry."""
     _check_url(list_url)
     _check_purpose(purpose)
-    if len(bits) * 8 < MIN_ENTRIES:
+    if len(bits) * 8 < MIN_ENTRIES * status_size:
         raise RangeError(f"A status list needs at least {MIN_ENTRIES:,} entries")
     credential: dict = {
         "@context": [VC2_CONTEXT],

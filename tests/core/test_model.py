@@ -288,6 +288,35 @@ class TestRelatedResource:
             validate_credential(self.related(good, bad))
         assert caught.value.path == "relatedResource[1].digestSRI"
 
+    # The W3C vc-data-model-2.0 suite's fixture (tests/fixtures.js): digests of the published
+    # revision of the v2 context whose SHA-256 VC DM 2.0 §B.1 quotes, not of our bundled copy.
+    SUITE_SRI = "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"
+    SUITE_MULTIBASE = "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k"
+
+    @pytest.mark.parametrize("digest", [{"digestSRI": SUITE_SRI},
+                                        {"digestMultibase": SUITE_MULTIBASE}])
+    def test_digests_of_the_published_v2_context_are_accepted(self, digest):
+        assert validate_credential(self.related({"id": V2, **digest})) == "2.0"
+
+    def test_a_published_digest_only_counts_for_its_own_url(self):
+        with pytest.raises(MalformedValueError, match="does not match"):
+            validate_credential(self.related({"id": EXAMPLES, "digestSRI": self.SUITE_SRI}))
+
+    def test_a_bare_digest_that_does_not_match_is_rejected(self):
+        bare = "u" + base64.urlsafe_b64encode(hashlib.sha256(b"other").digest()).decode()
+        with pytest.raises(MalformedValueError, match="does not match"):
+            validate_credential(self.related({"id": V2, "digestMultibase": bare.rstrip("=")}))
+
+    def test_digests_we_write_are_multihash_and_sri_as_the_specs_say(self):
+        from passport_vc.model.related_resource import multibase_digest, sri_digest
+
+        data = _context_bytes(V2)
+        written = multibase_digest(data)
+        assert written == _multibase("u", data) and written.startswith("uEi")  # 0x12 0x20
+        assert sri_digest(data) == _sri("sha384", data)
+        entry = {"id": V2, "digestMultibase": written, "digestSRI": sri_digest(data)}
+        assert validate_credential(self.related(entry)) == "2.0"
+
     def test_other_resources_need_only_a_well_formed_digest(self):
         entry = {"id": "https://brightcare.example/logo.png",
                  "digestSRI": _sri("sha384", b"not checked: we never fetch it")}

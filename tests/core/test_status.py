@@ -432,3 +432,38 @@ def test_verifier_end_to_end_reads_revocation(provider):
     result = verifier.verify_credential(issue_credential(unsigned, issuer_key, clock=NOW))
     assert result.check("status").ok is False
     assert "could not be verified" in result.check("status").message
+
+
+def test_one_lifecycle_entry_says_valid_suspended_or_revoked(provider):
+    """Open Badges 3.0 allows one credentialStatus: a 2-bit "message" entry carries both
+    suspension and revocation (Bitstring Status List §2.1 statusSize / statusMessage)."""
+    from passport_vc.did import default_resolver
+    from passport_vc.status import LIFECYCLE_VALUES, lifecycle_entry
+    from passport_vc.verify import Verifier
+
+    _, did, issuer_key = provider
+    bits = new_list(status_size=2)
+    for index, value in ((1, LIFECYCLE_VALUES["suspended"]), (2, LIFECYCLE_VALUES["revoked"]),
+                         (3, 3)):
+        set_status(bits, index, value, size=2)
+    fetcher = DictFetcher({LIST_URL: signed_list(issuer_key, LIST_URL, "message", bits,
+                                                 status_size=2)})
+    verifier = Verifier(default_resolver(), fetcher, NOW)
+    expected = {0: None, 1: "suspended", 2: "revoked", 3: "revoked"}
+    for index, state in expected.items():
+        entry = lifecycle_entry(LIST_URL, index)
+        assert (entry["statusPurpose"], entry["statusSize"]) == ("message", 2)
+        unsigned = credential_with(did, entry)
+        result = verifier.verify_credential(issue_credential(unsigned, issuer_key, clock=NOW))
+        if state is None:
+            assert result.verified, result.to_json()
+        else:
+            assert not result.verified
+            assert result.check("status").details["state"] == state
+            assert state in result.check("status").message
+
+
+def test_a_lifecycle_list_needs_the_minimum_entries_at_two_bits_each():
+    with pytest.raises(RangeError):
+        list_credential(LIST_URL, "did:example:issuer", "message", new_list(),
+                        valid_from="2025-01-01T00:00:00Z", status_size=2)

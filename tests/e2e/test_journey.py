@@ -153,8 +153,7 @@ def test_paper_passport_verifies_offline(scene, tmp_path):
 
     issuer_state = scene.apps["issuer"].extensions["issuer"]
     provider = issuer_state.providers.provider("northfield")
-    status_urls = [issuer_state.status.status_list_url("northfield", purpose, 1)
-                   for purpose in ("revocation", "suspension")]
+    status_urls = [issuer_state.status.status_list_url("northfield", "message", 1)]
     bundle = tmp_path / "bundle.json"
     args = ["verifier", "bundle", "--did", provider.did, "--trust-list",
             str(scene.data / "trust-list.json"), "-o", str(bundle)]

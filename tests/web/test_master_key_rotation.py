@@ -78,7 +78,7 @@ def test_issuer_keys_move_to_the_new_master_key(issuer_env, monkeypatch, tmp_pat
                 issuer_env["PASSPORT_MASTER_KEY"]), context=new.vm_id)
     record = service.issuance.issue("acme", "fire-safety", subject_name="Sam", completed=date(2026,
                                                                                               1, 2))
-    assert record.document["proof"]["verificationMethod"].endswith("#key-2")
+    assert record.document["proof"][0]["verificationMethod"].endswith("#key-2")
     service.db.dispose()
 
 

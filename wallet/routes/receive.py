@@ -92,6 +92,12 @@ def add_file(wallet):
     try:
         if len(data) > MAX_UPLOAD:
             raise MalformedValueError("The file is larger than 1 MB, so it is not a certificate")
+        baked = _baked_badge(data)
+        if baked is not None:
+            stored = [service().add_credential(wallet.owner_id, baked, source="upload",
+                                               actor=wallet.actor)]
+            _added(stored)
+            return redirect(url_for("record.record_page"))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -120,6 +126,17 @@ def add_photo(wallet):
         return _page({"photo": error.detail}, {}, status_of(error))
     _added(stored)
     return redirect(url_for("record.record_page"))
+
+
+def _baked_badge(data: bytes) -> dict | str | None:
+    """The credential inside a baked badge image (PNG or SVG), or None for other files."""
+    from passport_vc.baking import PNG_SIGNATURE, unbake
+
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if data.startswith(PNG_SIGNATURE) or head.startswith(b"<svg") or \
+            (head.startswith(b"<?xml") and b"<svg" in data[:4096]):
+        return unbake(data)
+    return None
 
 
 def _decode_qr_photo(data: bytes) -> str:

@@ -48,6 +48,14 @@ def download(wallet, credential_id: str):
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+@blueprint.get("/training/<credential_id>/badge.<kind>")
+@wallet_page("present")
+def download_badge(wallet, credential_id: str, kind: str):
+    name, media_type, data = service().download_badge(wallet.owner_id, credential_id, kind)
+    return Response(data, mimetype=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @blueprint.post("/training/<credential_id>/check")
 @wallet_page("view")
 def check_one(wallet, credential_id: str):

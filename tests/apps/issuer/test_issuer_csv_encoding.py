@@ -34,7 +34,8 @@ def test_good_encodings_still_read():
 
 def test_import_refuses_the_file_and_issues_nothing(service, acme):
     with pytest.raises(MalformedValueError, match="Line 3"):
-        service.import_csv("acme", HEADER + b"Ann,fire-safety,2026-01-01\nJos\xe9,fire-safety,"
+        service.imports.import_csv("acme",
+                                   HEADER + b"Ann,fire-safety,2026-01-01\nJos\xe9,fire-safety,"
                            b"2026-01-02\n")
     from sqlalchemy import func, select
 

@@ -30,8 +30,12 @@ def test_issue_signs_a_credential_that_verifies(service, acme, verifier):
     assert record.valid_until == date(2027, 3, 1)  # yearly refresher
     document = record.document
     assert document["issuer"]["id"] == acme.did
-    purposes = [entry["statusPurpose"] for entry in document["credentialStatus"]]
-    assert purposes == ["revocation", "suspension"]
+    # one lifecycle entry (Open Badges 3.0 allows a single credentialStatus object)
+    entry = document["credentialStatus"]
+    assert (entry["statusPurpose"], entry["statusSize"]) == ("message", 2)
+    assert [m["message"] for m in entry["statusMessage"]] == ["valid", "suspended", "revoked",
+                                                              "revoked"]
+    assert isinstance(document["proof"], list) and len(document["proof"]) == 1
     result = verifier.verify_credential(document)
     assert result.verified, result.to_json()
     assert {check.name for check in result.checks} >= {"proof", "issuer_binding", "status",
@@ -57,27 +61,29 @@ def test_bad_input_is_refused_and_nothing_is_stored(service, acme):
 def test_status_indexes_are_random_and_never_reused(service, acme):
     records = [service.issuance.issue("acme", "fire-safety", subject_name=f"Worker {n}",
                              completed=date(2026, 1, 2)) for n in range(20)]
-    revocation = [record.revocation for record in records]
-    suspension = [record.suspension for record in records]
-    assert len(set(revocation)) == 20 and len(set(suspension)) == 20
-    assert max(index for _, index in revocation) > 1000  # random, not sequential
+    positions = [record.lifecycle for record in records]
+    assert len(set(positions)) == 20
+    assert max(index for _, index in positions) > 1000  # random, not sequential
+    assert all(record.revocation is None and record.suspension is None for record in records)
 
 
 def test_revoke_flips_the_bit_in_the_served_list(service, acme, verifier, client):
     record = service.issuance.issue("acme", "fire-safety", subject_name="Sam", completed=date(2026,
                                                                                               1, 2))
-    list_no, index = record.revocation
-    before = client.get(f"/status/acme/revocation/{list_no}")
+    list_no, index = record.lifecycle
+    before = client.get(f"/status/acme/message/{list_no}")
     assert before.status_code == 200
     assert before.headers["Cache-Control"] == "public, max-age=300"
     bits = decode_list(before.json["credentialSubject"]["encodedList"])
-    assert get_status(bits, index) == 0 and len(bits) * 8 >= 131_072
+    assert get_status(bits, index, 2) == 0 and len(bits) * 8 >= 131_072 * 2
+    assert before.json["credentialSubject"]["statusPurpose"] == "message"
 
     revoked = service.status.revoke(record.id, "Certificate issued in error")
     assert revoked.state == "revoked" and revoked.reason == "Certificate issued in error"
-    after = client.get(f"/status/acme/revocation/{list_no}")
+    after = client.get(f"/status/acme/message/{list_no}")
     assert after.headers["ETag"] != before.headers["ETag"]
-    assert get_status(decode_list(after.json["credentialSubject"]["encodedList"]), index) == 1
+    assert get_status(decode_list(after.json["credentialSubject"]["encodedList"]), index,
+                      2) == 2  # revoked
     # the list credential itself is signed by the provider and verifies
     assert verifier.verify_credential(after.json).verified
     result = verifier.verify_credential(record.document)
@@ -89,12 +95,12 @@ def test_revoke_flips_the_bit_in_the_served_list(service, acme, verifier, client
 
 def test_status_list_is_cached_until_the_bits_change(service, acme, client):
     service.issuance.issue("acme", "fire-safety", subject_name="Sam", completed=date(2026, 1, 2))
-    first = client.get("/status/acme/suspension/1")
-    again = client.get("/status/acme/suspension/1",
+    first = client.get("/status/acme/message/1")
+    again = client.get("/status/acme/message/1",
                        headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
-    assert client.get("/status/acme/suspension/1").json == first.json  # not signed again
-    assert client.get("/status/acme/suspension/9").status_code == 404
+    assert client.get("/status/acme/message/1").json == first.json  # not signed again
+    assert client.get("/status/acme/message/9").status_code == 404
     assert client.get("/status/acme/other/1").status_code == 404
 
 
@@ -104,12 +110,17 @@ def test_suspend_and_reinstate(service, acme, verifier):
     service.status.suspend(record.id, "Checking the assessment")
     result = verifier.verify_credential(record.document)
     assert not result.verified and "suspended" in result.check("status").message
+    assert result.check("status").details["state"] == "suspended"
     with pytest.raises(ConflictError):
         service.status.suspend(record.id, "again")
     assert service.status.reinstate(record.id).state == "active"
     assert verifier.verify_credential(record.document).verified
     with pytest.raises(MalformedValueError):
         service.status.revoke(record.id, "   ")  # a reason is required
+    service.status.suspend(record.id, "Checking again")
+    service.status.revoke(record.id, "Assessment not done")  # revoking a suspended credential
+    result = verifier.verify_credential(record.document)
+    assert result.check("status").details["state"] == "revoked"
 
 
 def test_correct_revokes_and_reissues_with_a_link(service, acme, verifier):
@@ -120,7 +131,7 @@ def test_correct_revokes_and_reissues_with_a_link(service, acme, verifier):
     assert old.state == "replaced" and old.replaced_by == corrected.id
     assert corrected.replaces == record.id
     assert corrected.document["replaces"] == record.credential_id
-    assert corrected.revocation != record.revocation
+    assert corrected.lifecycle != record.lifecycle
     assert verifier.verify_credential(corrected.document).verified
     assert not verifier.verify_credential(record.document).verified
     with pytest.raises(MalformedValueError):
@@ -132,7 +143,7 @@ def test_correct_revokes_and_reissues_with_a_link(service, acme, verifier):
 def test_rotation_keeps_old_credentials_verifying(service, acme, verifier, client):
     old = service.issuance.issue("acme", "fire-safety", subject_name="Sam", completed=date(2026, 1,
                                                                                            2))
-    first_list = client.get("/status/acme/revocation/1").json
+    first_list = client.get("/status/acme/message/1").json
     assert service.providers.rotate_key("acme") == acme.did + "#key-2"
     new = service.issuance.issue("acme", "fire-safety", subject_name="Kim", completed=date(2026, 1,
                                                                                            2))
@@ -152,7 +163,7 @@ def test_rotation_keeps_old_credentials_verifying(service, acme, verifier, clien
     assert fresh.verify_credential(new.document).verified
     # the status list signed with the withdrawn key was signed again with the current one
     assert first_list["proof"]["verificationMethod"].endswith("#key-1")
-    relisted = client.get("/status/acme/revocation/1").json
+    relisted = client.get("/status/acme/message/1").json
     assert relisted["proof"]["verificationMethod"].endswith("#key-2")
     assert fresh.verify_credential(relisted).verified
     # numbers are never reused, even after a removal
@@ -186,7 +197,7 @@ def test_p256_provider_signs_with_ecdsa(service, verifier):
     service.providers.create_provider("Beta Learning", "beta", curve="P-256")
     record = service.issuance.issue("beta", "fire-safety", subject_name="Sam", completed=date(2026,
                                                                                               1, 2))
-    assert record.document["proof"]["cryptosuite"] == "ecdsa-rdfc-2019"
+    assert record.document["proof"][0]["cryptosuite"] == "ecdsa-rdfc-2019"
     assert verifier.verify_credential(record.document).verified
 
 

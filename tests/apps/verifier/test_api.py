@@ -45,33 +45,61 @@ def test_status_that_could_not_be_checked_is_not_verified(client, world):
     assert any("could not be checked" in (error.get("detail") or "") for error in body["errors"])
 
 
-def test_jwt_and_enveloped_credentials(client, world):
+def test_enveloped_credentials_verify_and_bare_text_is_refused(client, world):
     unsigned = {k: v for k, v in world.credentials["valid"].items() if k != "proof"}
     token = issue_credential_jwt(unsigned, world.provider_key, clock=world.clock)
-    assert client.post("/credentials/verify",
-                       json={"verifiableCredential": token}).status_code == 200
     enveloped = {"@context": "https://www.w3.org/ns/credentials/v2",
                  "type": "EnvelopedVerifiableCredential",
                  "id": "data:application/vc+jwt," + token}
     assert client.post("/credentials/verify",
                        json={"verifiableCredential": enveloped}).get_json()["verified"]
+    # VC API: verifiableCredential is an object. A JWT or a JSON string that happens to parse
+    # is refused as a parsing error, not verified.
+    for text in (token, json.dumps(world.credentials["valid"])):
+        response = client.post("/credentials/verify", json={"verifiableCredential": text})
+        assert response.status_code == 400
+        assert response.get_json()["type"].endswith("PARSING_ERROR")
 
 
-def test_presentation_verify_with_challenge_and_domain(client, world):
-    presentation = world.presentation(["valid"], challenge="c-123", domain="employer.example")
-    good = client.post("/presentations/verify", json={
-        "verifiablePresentation": presentation,
-        "options": {"challenge": "c-123", "domain": "employer.example"}})
-    assert good.status_code == 200 and good.get_json()["verified"] is True
-    assert good.get_json()["credentialResults"][0]["verified"] is True
-    bad = client.post("/presentations/verify", json={
-        "verifiablePresentation": presentation,
-        "options": {"challenge": "other", "domain": "employer.example"}})
-    assert bad.status_code == 400 and bad.get_json()["verified"] is False
-    inner = client.post("/presentations/verify", json={
-        "verifiablePresentation": world.presentation(["revoked"])})
-    assert inner.status_code == 400
-    assert inner.get_json()["credentialResults"][0]["verified"] is False
+def test_enveloped_credential_inside_a_presentation(client, world):
+    unsigned = {k: v for k, v in world.credentials["valid"].items() if k != "proof"}
+    token = issue_credential_jwt(unsigned, world.provider_key, clock=world.clock)
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": ["VerifiablePresentation"],
+                    "verifiableCredential": [{
+                        "@context": "https://www.w3.org/ns/credentials/v2",
+                        "type": "EnvelopedVerifiableCredential",
+                        "id": "data:application/vc+jwt," + token}]}
+    response = client.post("/presentations/verify", json={"verifiablePresentation": presentation})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["credentialResults"][0]["verified"] is True
+    presentation["verifiableCredential"] = [token]
+    refused = client.post("/presentations/verify", json={"verifiablePresentation": presentation})
+    assert refused.status_code == 400 and refused.get_json()["verified"] is False
+
+
+def test_a_signed_presentation_without_holder_verifies_but_says_it_is_unbound(client, world):
+    from verifier_world import FakeNetwork
+
+    from passport_vc.issue import build_presentation
+
+    unsigned = build_presentation([world.credentials["valid"]], world.holder_key.controller)
+    del unsigned["holder"]
+    options = {"challenge": "c-1", "domain": "employer.example"}
+    holderless = _sign_without_holder(world, unsigned, options)
+    response = client.post("/presentations/verify", json={"verifiablePresentation": holderless,
+                                                           "options": options})
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert body["verified"] is True
+    assert any("not bound to anyone" in warning["message"] for warning in body["warnings"])
+    assert "holder_binding" not in body["checks"]
+    # An employer's check code (a challenge the service asked for) still needs the holder:
+    # by default the engine binds a presentation answering a challenge to its holder.
+    result = FakeNetwork(world).verifier().verify_presentation(holderless, **options)
+    assert not result.verified
+    assert result.check("holder_binding").ok is False
+    assert result.check("holder_binding").problem["title"] == "The signing key is not the holder's"
 
 
 @pytest.mark.parametrize("path, body", [
@@ -102,17 +130,41 @@ def test_garbage_credential_object_is_a_normal_not_verified(client):
     assert response.get_json()["verified"] is False
 
 
-def test_did_resolution(client, world):
-    response = client.get(f"/1.0/identifiers/{PROVIDER}")
+LEGACY = 'application/ld+json;profile="https://w3id.org/did-resolution"'
+
+
+@pytest.mark.parametrize("accept", [None, "application/did-resolution"])
+def test_did_resolution(client, world, accept):
+    headers = {"Accept": accept} if accept else {}
+    response = client.get(f"/1.0/identifiers/{PROVIDER}", headers=headers)
     assert response.status_code == 200
-    body = response.get_json()
+    body = json.loads(response.data)
     assert body["didDocument"]["id"] == PROVIDER
-    assert body["didResolutionMetadata"]["contentType"] == "application/did+ld+json"
+    # DID Resolution §10: the Content-Type header is didResolutionMetadata.contentType
+    assert response.headers["Content-Type"] == body["didResolutionMetadata"]["contentType"] \
+        == "application/did-resolution"
     only = client.get(f"/1.0/identifiers/{PROVIDER}",
                       headers={"Accept": "application/did+ld+json"})
     assert only.mimetype == "application/did+ld+json" and only.get_json()["id"] == PROVIDER
     key = client.get(f"/1.0/identifiers/{world.holder_key.controller}")
-    assert key.get_json()["didDocument"]["id"] == world.holder_key.controller
+    assert json.loads(key.data)["didDocument"]["id"] == world.holder_key.controller
+
+
+@pytest.mark.parametrize("did, status, error", [
+    ("did:web:nowhere.example", 404, "NOT_FOUND"),
+    ("not-a-did", 400, "INVALID_DID"),
+    ("did:example", 400, "INVALID_DID"),
+    ("did:example:123", 501, "METHOD_NOT_SUPPORTED"),
+])
+def test_did_resolution_errors_are_problem_objects(client, did, status, error):
+    response = client.get(f"/1.0/identifiers/{did}",
+                          headers={"Accept": "application/did-resolution"})
+    assert response.status_code == status
+    body = json.loads(response.data)
+    problem = body["didResolutionMetadata"]["error"]
+    assert problem["type"] == "https://www.w3.org/ns/did#" + error
+    assert problem["detail"]
+    assert body["didDocument"] is None and body["didDocumentMetadata"] == {}
 
 
 @pytest.mark.parametrize("did, status, error", [
@@ -120,7 +172,28 @@ def test_did_resolution(client, world):
     ("not-a-did", 400, "invalidDid"),
     ("did:example:123", 501, "methodNotSupported"),
 ])
-def test_did_resolution_errors(client, did, status, error):
-    response = client.get(f"/1.0/identifiers/{did}")
+def test_did_resolution_errors_for_the_older_ccg_profile_are_names(client, did, status, error):
+    response = client.get(f"/1.0/identifiers/{did}", headers={"Accept": LEGACY})
     assert response.status_code == status
-    assert response.get_json()["didResolutionMetadata"]["error"] == error
+    assert response.headers["Content-Type"] == LEGACY
+    assert json.loads(response.data)["didResolutionMetadata"]["error"] == error
+
+
+def test_did_resolution_of_an_unknown_representation_is_406(client):
+    response = client.get(f"/1.0/identifiers/{PROVIDER}", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert json.loads(response.data)["didResolutionMetadata"]["error"]["type"].endswith(
+        "#REPRESENTATION_NOT_SUPPORTED")
+
+
+def _sign_without_holder(world, unsigned: dict, options: dict) -> dict:
+    from passport_vc.clock import format_datetime
+    from passport_vc.jsonld import default_canonicalizer
+    from passport_vc.proofs import data_integrity
+
+    proof_options = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+                     "created": format_datetime(world.clock()),
+                     "verificationMethod": world.holder_key.verification_method,
+                     "proofPurpose": "authentication", **options}
+    return data_integrity.add_proof(dict(unsigned), world.holder_key.signer, proof_options,
+                                    default_canonicalizer())

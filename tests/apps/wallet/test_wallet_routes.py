@@ -41,6 +41,8 @@ def routes(w: dict) -> list[tuple[str, str, str]]:
     return [
         ("GET", "/record", "view"), ("GET", f"/training/{cid}", "view"),
         ("GET", f"/training/{cid}/download", "present"),
+        ("GET", f"/training/{cid}/badge.png", "present"),
+        ("GET", f"/training/{cid}/badge.svg", "present"),
         ("POST", f"/training/{cid}/check", "view"), ("POST", "/record/check", "view"),
         ("GET", f"/training/{cid}/remove", "owner"), ("POST", f"/training/{cid}/remove", "owner"),
         ("GET", "/add", "receive"), ("POST", "/add/text", "receive"),

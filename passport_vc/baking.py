@@ -1,0 +1,140 @@
+"""Baked badges: a credential carried inside its badge image (Open Badges 3.0 §5.3 "Baking").
+
+PNG: an ``iTXt`` chunk with the keyword ``openbadges``, uncompressed, holding the credential as
+JSON (or a compact JWT). SVG: an ``<openbadges:credential>`` element (namespace
+``https://purl.imsglobal.org/ob/v3p0``) right inside the root, the JSON in CDATA or a JWT in its
+``verify`` attribute. Unbaking only extracts: what it returns is unverified and goes through the
+verifier like any other credential. Images and the text inside are size-limited.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import xml.etree.ElementTree as ET  # building only; untrusted SVG is parsed by defusedxml
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+from .errors import ParsingError, TooLargeError
+from .inputs import MAX_INPUT_BYTES, parse_json
+
+KEYWORD = "openbadges"
+OB_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_UNSAFE_XML = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _payload(credential: dict | str) -> str:
+    if isinstance(credential, str):
+        return credential.strip()
+    return json.dumps(credential, ensure_ascii=False, separators=(",", ":"))
+
+
+def _credential(text: str) -> dict | str:
+    text = text.strip()
+    if len(text.encode("utf-8")) > MAX_INPUT_BYTES:
+        raise TooLargeError("The credential baked into this image is too large")
+    if text.startswith("{"):
+        value = parse_json(text)
+        if not isinstance(value, dict):
+            raise ParsingError("The baked credential is not a JSON object")
+        return value
+    return text  # a compact JWT: read_unverified / the verifier check its form
+
+
+def _check_size(image: bytes) -> None:
+    if len(image) > MAX_IMAGE_BYTES:
+        raise TooLargeError(f"The image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+
+
+# --- PNG ----------------------------------------------------------------------------------
+def bake_png(image: bytes, credential: dict | str) -> bytes:
+    """The PNG ``image`` with ``credential`` baked in (any earlier badge chunk replaced)."""
+    from PIL import Image, PngImagePlugin
+
+    _check_size(image)
+    try:
+        picture = Image.open(io.BytesIO(image))
+        if picture.format != "PNG":
+            raise ParsingError("Only PNG images can be baked this way")
+        info = PngImagePlugin.PngInfo()
+        for key, value in picture.text.items():
+            if key != KEYWORD:
+                info.add_text(key, value)
+        info.add_itxt(KEYWORD, _payload(credential), zip=False)
+        out = io.BytesIO()
+        picture.save(out, format="PNG", pnginfo=info)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ParsingError(f"This is not a usable PNG image ({error})") from None
+    return out.getvalue()
+
+
+def unbake_png(image: bytes) -> dict | str:
+    """The credential baked into a PNG; ParsingError when there is none."""
+    from PIL import Image
+
+    _check_size(image)
+    if not image.startswith(PNG_SIGNATURE):
+        raise ParsingError("This is not a PNG image")
+    try:
+        picture = Image.open(io.BytesIO(image))
+        texts = picture.text  # reads every text chunk (tEXt, zTXt, iTXt)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ParsingError(f"This PNG image could not be read ({error})") from None
+    if KEYWORD not in texts:
+        raise ParsingError("This image has no badge credential baked into it")
+    return _credential(str(texts[KEYWORD]))
+
+
+# --- SVG ----------------------------------------------------------------------------------
+def _svg_root(image: bytes) -> ET.Element:
+    _check_size(image)
+    if _UNSAFE_XML.search(image):
+        raise ParsingError("SVG images with a DOCTYPE or entities are not read")
+    try:
+        root = SafeET.fromstring(image)
+    except DefusedXmlException:
+        raise ParsingError("SVG images with a DOCTYPE or entities are not read") from None
+    except ET.ParseError as error:
+        raise ParsingError(f"This is not a usable SVG image ({error})") from None
+    if root.tag != "{http://www.w3.org/2000/svg}svg":
+        raise ParsingError("This is not an SVG image")
+    return root
+
+
+def bake_svg(image: bytes, credential: dict | str) -> bytes:
+    """The SVG ``image`` with an ``<openbadges:credential>`` element first inside the root."""
+    root = _svg_root(image)
+    ET.register_namespace("", "http://www.w3.org/2000/svg")
+    ET.register_namespace("openbadges", OB_NAMESPACE)
+    tag = f"{{{OB_NAMESPACE}}}credential"
+    for old in root.findall(tag):
+        root.remove(old)
+    element = ET.Element(tag)
+    payload = _payload(credential)
+    if isinstance(credential, str):
+        element.set("verify", payload)
+    else:
+        element.text = payload  # escaped by the serializer; readers see the same JSON
+    root.insert(0, element)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def unbake_svg(image: bytes) -> dict | str:
+    root = _svg_root(image)
+    element = root.find(f"{{{OB_NAMESPACE}}}credential")
+    if element is None:
+        raise ParsingError("This image has no badge credential baked into it")
+    if element.get("verify"):
+        return _credential(element.get("verify", ""))
+    return _credential(element.text or "")
+
+
+def unbake(image: bytes) -> dict | str:
+    """A baked PNG or SVG's credential, whichever the bytes are."""
+    if image.startswith(PNG_SIGNATURE):
+        return unbake_png(image)
+    return unbake_svg(image)
