@@ -17,7 +17,8 @@ from tests.support.browser import axe_violations, launch
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MAX_PAGES = 45
-NOT_PAGES = (".pdf", ".csv", ".json", ".zip", ".jwt", "/sign-out", "/download", "/export",
+NOT_PAGES = (".pdf", ".csv", ".json", ".zip", ".jwt", ".png", ".svg", "/sign-out", "/download",
+             "/export",
              "/static/", "/assets/", "/govuk/", "/vendor/", "/shared/")
 
 SIGN_IN = {  # service: (login, label of the login field, start pages)
