@@ -104,18 +104,11 @@ class SessionStore:
                 session.execute(delete(self.table).where(
                     self.table.c.id_hash == _digest(session_id)))
 
-    def end_all(self, subject: str, *, keep: str | None = None) -> int:
-        """End every session of ``subject`` (but ``keep``, the one asking); returns how many."""
-        condition = [self.table.c.subject == str(subject)]
-        if keep:
-            condition.append(self.table.c.id_hash != _digest(keep))
+    def end_all(self, subject: str) -> int:
+        """End every session of ``subject``; returns how many."""
         with self.db.transaction() as session:
-            return session.execute(delete(self.table).where(*condition)).rowcount
-
-    def count(self, subject: str) -> int:
-        with self.db.reading() as session:
-            return len(session.execute(select(self.table.c.id_hash).where(
-                self.table.c.subject == str(subject))).all())
+            return session.execute(delete(self.table).where(
+                self.table.c.subject == str(subject))).rowcount
 
 
 class SignInThrottle:

@@ -114,11 +114,6 @@ def end_session() -> None:
     session.clear()
 
 
-def end_other_sessions(subject: str) -> int:
-    """Sign out everywhere else (after a password change, or when asked)."""
-    return session_store().end_all(str(subject), keep=session.get(SESSION_KEY))
-
-
 def end_every_session(subject: str) -> int:
     """Sign out on every device, this one included."""
     ended = session_store().end_all(str(subject))
