@@ -162,6 +162,28 @@ class VerificationMethodNotFoundError(DidResolutionError):
     error_name, title, status = ("notFound", "The key was not found in the DID document", 404)
 
 
+class InvalidResolutionOptionsError(DidResolutionError):
+    error_name, title = "invalidOptions", "The resolution options are not valid"
+
+
+# did:key §3.1 (Document Creation, Signature Method Creation) error names
+class InvalidPublicKeyLengthError(DidResolutionError):
+    error_name, title = "invalidPublicKeyLength", "The key in the DID has the wrong length"
+
+
+class InvalidPublicKeyError(DidResolutionError):
+    error_name, title = "invalidPublicKey", "The key in the DID is not a valid key"
+
+
+class InvalidPublicKeyTypeError(DidResolutionError):
+    error_name, title = "invalidPublicKeyType", "That key format may not be used"
+
+
+class UnsupportedPublicKeyTypeError(DidResolutionError):
+    error_name, title, status = ("unsupportedPublicKeyType",
+                                 "That key format is not supported here", 501)
+
+
 # --- Fetching --------------------------------------------------------------------------------
 class FetchError(PassportError):
     type, title, status = PROJECT + "fetch", "A document could not be fetched", 502

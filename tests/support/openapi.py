@@ -125,7 +125,7 @@ class ResponseChecker:
         if media_type not in content:
             return [f"{method} {path} {status}: media type {media_type} is not documented "
                     f"(documented: {', '.join(sorted(content))})"]
-        if not media_type.endswith("json"):
+        if not media_type.split(";")[0].endswith("json"):
             return []
         pointer = "/".join(part.replace("~", "~0").replace("/", "~1") for part in
                            ("paths", path, method.lower(), "responses", key, "content",
@@ -139,6 +139,10 @@ class ResponseChecker:
         """``check`` for a Flask test-client response."""
         media_type = response.mimetype or None
         body = response.get_json(silent=True) if (media_type or "").endswith("json") else None
+        # a media type documented with its parameters (e.g. a profile) is matched whole
+        whole = (response.content_type or "").replace(" ", "")
+        if ";" in whole and "charset=" not in whole:
+            media_type = whole
         return self.check(method, path, response.status_code, media_type,
                           response.data if body is None else body)
 

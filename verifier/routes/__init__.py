@@ -12,13 +12,15 @@ from .common import current_state
 def register_routes(app: Flask) -> None:
     from passport_web.flask import csrf
 
-    from . import accounts, api, oid4vp, records, scan, trust
+    from . import accounts, api, identifiers, oid4vp, records, scan, trust
 
     for module in (scan, records, trust, accounts):
         app.register_blueprint(module.bp)
     app.register_blueprint(oid4vp.pages)  # the employer's asking pages (HTML)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # JSON API: no cookies are used, so there is nothing to forge
+    app.register_blueprint(identifiers.bp)
+    csrf.exempt(identifiers.bp)  # GET only
     app.register_blueprint(oid4vp.bp)
     csrf.exempt(oid4vp.bp)  # the wallet posts its answer without cookies: nothing to forge
 

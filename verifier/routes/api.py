@@ -1,5 +1,5 @@
-"""W3C VC API verifier endpoints (VC API / VCALM; STANDARDS.md "VC API contract") and the DID
-Resolution HTTPS binding (DID Resolution §10 ``GET /1.0/identifiers/{did}``).
+"""W3C VC API verifier endpoints (VC API / VCALM; STANDARDS.md "VC API contract"). The DID
+Resolution HTTPS binding is in ``identifiers``.
 
 ``POST /credentials/verify`` and ``POST /presentations/verify`` answer 200 with
 ``{verified: true, checks, warnings, errors}`` or 400 with ``verified: false``; a malformed call
@@ -9,38 +9,16 @@ passport_web.flask.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
-from werkzeug.datastructures import MIMEAccept
+from flask import Blueprint, jsonify
 
 from passport_vc.envelope import is_enveloped, open_envelope
-from passport_vc.errors import (
-    ParsingError,
-    PassportError,
-    RepresentationNotSupportedError,
-)
+from passport_vc.errors import ParsingError
 from passport_vc.result import VerificationResult
 from passport_web.flask import json_body
 
 from .common import current_state
 
 bp = Blueprint("api", __name__)
-RESOLUTION_CONTEXT = "https://w3id.org/did-resolution/v1"
-DID_MEDIA_TYPES = ("application/did+ld+json", "application/did+json")
-RESOLUTION_MEDIA_TYPE = "application/did-resolution"
-LEGACY_PROFILE = 'profile="https://w3id.org/did-resolution"'
-LEGACY_MEDIA_TYPE = 'application/ld+json;profile="https://w3id.org/did-resolution"'
-DID_ERRORS = "https://www.w3.org/ns/did#"
-# DID Resolution §7.2 error names (camelCase in DID Core 1.0 / the CCG profile) -> W3C types
-W3C_ERROR_NAMES = {"invalidDid": "INVALID_DID", "invalidDidUrl": "INVALID_DID_URL",
-                   "notFound": "NOT_FOUND", "methodNotSupported": "METHOD_NOT_SUPPORTED",
-                   "representationNotSupported": "REPRESENTATION_NOT_SUPPORTED",
-                   "invalidPublicKeyLength": "INVALID_PUBLIC_KEY_LENGTH",
-                   "internalError": "INTERNAL_ERROR"}
-# HTTP status per error (§10); anything else (e.g. an unusable did:web host) is a 400, never a 500
-RESOLUTION_STATUS = {"invalidDid": 400, "invalidDidUrl": 400, "notFound": 404,
-                     "deactivated": 410, "methodNotSupported": 501,
-                     "representationNotSupported": 406, "invalidPublicKeyLength": 400,
-                     "internalError": 400}
 
 
 def _options(body: dict) -> dict:
@@ -117,57 +95,3 @@ def verify_presentation():
         presentation, challenge=options.get("challenge"), domain=options.get("domain"),
         require_holder=False)  # VC DM 2.0: holder is optional; the answer says "not bound"
     return _answer(result)
-
-
-@bp.get("/1.0/identifiers/<path:did>")
-def resolve_identifier(did: str):
-    """DID Resolution §10 HTTPS binding. ``Accept: application/did-resolution`` (or none) gets a
-    resolution result whose errors are problem details (``https://www.w3.org/ns/did#…``); the
-    older CCG profile (``application/ld+json;profile="https://w3id.org/did-resolution"``, the
-    did:key test suite) gets its string error names; a DID media type gets the bare document."""
-    service = current_state().service
-    resolver = service.bundle.resolver if service.bundle is not None else \
-        service.network.resolver
-    accept = request.headers.get("Accept", "") or "*/*"
-    legacy = LEGACY_PROFILE in accept
-    accepted = request.accept_mimetypes if request.headers.get("Accept") else \
-        MIMEAccept([("*/*", 1)])
-    wants_document = not legacy and any(
-        accepted.quality(kind) > accepted.quality(RESOLUTION_MEDIA_TYPE)
-        for kind in DID_MEDIA_TYPES)
-    if not legacy and not wants_document and not accepted.quality(RESOLUTION_MEDIA_TYPE) \
-            and not accepted.quality("application/ld+json"):
-        return _resolution_answer(None, RepresentationNotSupportedError(
-            "Ask for application/did-resolution, application/did+ld+json or "
-            "application/did+json"), legacy=False)
-    try:
-        resolved = resolver.resolve(did)
-    except PassportError as error:
-        return _resolution_answer(None, error, legacy=legacy)
-    document = getattr(resolved, "document", resolved)
-    if wants_document:
-        media_type = accepted.best_match(DID_MEDIA_TYPES) or DID_MEDIA_TYPES[0]
-        response = jsonify(document)
-        response.mimetype = media_type
-        return response
-    return _resolution_answer(document, None, legacy=legacy)
-
-
-def _resolution_answer(document: dict | None, error: PassportError | None, *, legacy: bool):
-    media_type = LEGACY_MEDIA_TYPE if legacy else RESOLUTION_MEDIA_TYPE
-    metadata: dict = {"contentType": "application/did+ld+json" if legacy else media_type}
-    status = 200
-    if error is not None:
-        name = getattr(error, "error_name", "internalError")
-        status = RESOLUTION_STATUS.get(name, 400)
-        metadata = {"error": name, "errorMessage": error.detail} if legacy else \
-            {"error": {"type": DID_ERRORS + W3C_ERROR_NAMES.get(name, "INTERNAL_ERROR"),
-                       "title": error.title, "detail": error.detail}}
-    body = {"@context": RESOLUTION_CONTEXT, "didDocument": document,
-            "didResolutionMetadata": metadata, "didDocumentMetadata": {}}
-    response = jsonify(body)
-    response.status_code = status
-    # Content-Type must equal didResolutionMetadata.contentType (§10); for the legacy profile
-    # the whole media type with its profile parameter.
-    response.headers["Content-Type"] = media_type
-    return response

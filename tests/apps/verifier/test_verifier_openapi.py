@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import quote
 
 import pytest
 import schemathesis
@@ -139,6 +140,19 @@ def test_real_responses_match_the_document(make_app, database_url, world, checke
     for did in ("did:web:nowhere.example", "not-a-did", "did:key:zzz", "did:example:123"):
         call("GET", resolve, f"/1.0/identifiers/{did}")
     call("GET", resolve, f"/1.0/identifiers/{PROVIDER}", headers={"Accept": "image/png"})
+    key = world.holder_key.controller
+    legacy = {"Accept": 'application/ld+json;profile="https://w3id.org/did-resolution"'}
+    for accept in ({"Accept": "application/did-url-dereferencing"}, legacy,
+                   {"Accept": "application/json"}):
+        for suffix in ("#" + key[len("did:key:"):], "#nokey", "/x", "/^bad^"):
+            call("GET", resolve, f"/1.0/identifiers/{quote(key + suffix, safe='')}",
+                 headers=accept)
+    for query in ("publicKeyFormat=JsonWebKey2020", "publicKeyFormat=unknown",
+                  "publicKeyFormat=Ed25519VerificationKey2018",
+                  "enableExperimentalPublicKeyTypes=maybe"):
+        for headers in ({}, legacy):
+            call("GET", resolve, f"/1.0/identifiers/{key}?{query}", headers=headers)
+    call("GET", resolve, "/1.0/identifiers/did:key:zTjsVPtY", headers=legacy)
 
     assert problems == []
     # the OpenID4VP operations are exercised status by status in tests/apps/verifier/test_oid4vp.py
