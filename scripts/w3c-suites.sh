@@ -111,6 +111,7 @@ fi
 if [ "$JOSE_COSE" = 1 ]; then
   # The suite lists the implementations whose settings carry a `jose-cose` block; with a
   # localConfig.cjs only ours. SD-JWT is not implemented, so those tests are skipped (pending).
+  # Node 20 needs --harmony-iterator-helpers for the suite's Iterator.prototype.map (Node 22).
   SUITE=$W3C_SUITES_SCRATCH/suites/vc-jose-cose
   RESULTS=${W3C_RESULTS_DIR:-$W3C_SUITES_SCRATCH/results}
   mkdir -p "$RESULTS" "$SUITE/tests/output"
@@ -129,7 +130,8 @@ CONFIG
   (cd "$SUITE" && env PATH="$REPO/scripts/vc-jose-cose:$PATH" PYTHON="$PYTHON" \
       VC_JOSE_COSE_TESTS="$SUITE/tests" APP_ROOT_PATH="$SUITE" \
       W3C_SUITE_RESULT="$RESULTS/vc-jose-cose.json" \
-      node_modules/.bin/mocha tests/ --reporter "$HARNESS/lib/summary-reporter.cjs" \
+      node_modules/.bin/mocha --node-option harmony-iterator-helpers tests/ \
+        --reporter "$HARNESS/lib/summary-reporter.cjs" \
         --timeout 60000 --preserve-symlinks --exit ${RUN_ARGS[@]+"${RUN_ARGS[@]}"} \
       > "$RESULTS/vc-jose-cose.log" 2>&1) || rc=1
   node "$HARNESS/lib/summarize.mjs" "$RESULTS" vc-jose-cose || rc=1
