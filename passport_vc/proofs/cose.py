@@ -40,6 +40,7 @@ from ..keys.keypairs import b64url_decode
 
 # curve -> the one COSE algorithm (RFC 9053 §2.1, §2.2) a key on it may sign with
 ALLOWED_ALGORITHMS = MappingProxyType({"Ed25519": EdDSA, "P-256": Es256, "P-384": Es384})
+ALGORITHM_NAMES = MappingProxyType({"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384"})
 _COSE_CURVES = {"Ed25519": Ed25519, "P-256": P256, "P-384": P384}
 COSE_SIGN1_TAG = 18
 TYP_LABEL = 16  # RFC 9596
@@ -184,7 +185,7 @@ def check_signature(unverified: UnverifiedCose, public_key: PublicKey) -> str:
         ok = False
     if not ok:
         raise ProofVerificationError("The signature does not match the COSE message's content")
-    return allowed.fullname
+    return ALGORITHM_NAMES[public_key.curve]
 
 
 def _subject_of(document: dict, kind: str) -> str | None:
