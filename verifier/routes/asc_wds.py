@@ -111,7 +111,7 @@ def save_staff(staff_id: int):
                                   worker_id=request.form.get("worker_id", ""), job_role=job_role)
     except (MalformedValueError, ConflictError) as error:
         return _staff_page(staff_id, {error.path or "worker_id": error.detail}, request.form,
-                           error.status)
+                           409 if isinstance(error, ConflictError) else 400)
     flash("The ASC-WDS details have been saved", "success")
     return redirect(url_for("records.staff_member", staff_id=staff_id), 303)
 
