@@ -121,8 +121,8 @@ def read_training_file(data: bytes, today: date) -> list[TrainingLine]:
                          name_column, problems, today, training_categories())
             if line is not None:
                 lines.append(line)
-    except csv.Error as error:
-        raise MalformedValueError(f"Row {row}: the file is not readable as CSV ({error})",
+    except csv.Error as error:  # raised while reading the row after the last one counted
+        raise MalformedValueError(f"Row {row + 1}: the file is not readable as CSV ({error})",
                                   path="file") from None
     if problems:
         raise ImportProblems(problems)

@@ -100,6 +100,9 @@ def test_reads_both_layouts_and_a_byte_order_mark():
     (b"", "The file is empty"),
     (GOOD.split("\r\n")[0].encode() + b"\r\n", "no training rows"),
     (b"a\x00b", "not a CSV text file"),
+    # an encoded lone surrogate is not UTF-8 either
+    (GOOD.encode().replace(b"Sam Carer,6", b"Sam \xed\xa0\x80,6"), r"Row 3, column 2: .*0xed"),
+    (GOOD.encode() + b'S,W,6,"' + b"x" * 200_000 + b'",,,,,,,,\r\n', "Row 4: .*not readable"),
 ])
 def test_bad_files_are_refused_in_plain_words(data, message):
     with pytest.raises(MalformedValueError, match=message):
