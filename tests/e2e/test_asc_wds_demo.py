@@ -33,7 +33,7 @@ def test_demo_employer_downloads_the_asc_wds_file(scene):
     rows = _rows(client.get("/asc-wds/training.csv"))
     assert rows[0][:4] == ["LOCALESTID", "UNIQUEWORKERID", "CATEGORY", "TRAININGNAME"]
     assert {row[0] for row in rows[1:]} == {"ROSEWOOD1"}
-    assert "42" in {row[2] for row in rows[1:]}  # Amina's Oliver McGowan Tier 1
+    assert {"13", "15", "20"} <= {row[2] for row in rows[1:]}  # medication, moving, safeguarding
     # (matrix columns are topics, "Oliver McGowan training"; file rows are courses, "… Tier 1")
     in_file = {(row[1], _iso(row[9])) for row in rows[1:]}
     verified = {(row[0], row[4]) for row in matrix[1:]
@@ -45,6 +45,10 @@ def test_demo_employer_downloads_the_asc_wds_file(scene):
     page = client.get("/asc-wds").get_data(as_text=True)
     assert "Left out of the file" in page
     assert "The provider has revoked this certificate." in page  # the demo revokes one
+    # Amina's Oliver McGowan Tier 1 comes from CareSkills Online, not on the trust list
+    left_out = page.split('id="asc-wds-left-out"')[1]
+    assert re.search(r"Oliver McGowan Mandatory Training: Tier 1</td>\s*<td[^>]*>The provider "
+                     r"is not on your list of recognised providers", left_out)
     assert "Amina Okafor (Amina Okafor)" in page
     matrix_page = client.get("/matrix").get_data(as_text=True)
     assert re.search(r"Care worker: \d+ missing, \d+ expired, \d+ due soon", matrix_page)
