@@ -215,3 +215,8 @@ def test_command_line_writes_the_same_file(app, world, tmp_path, monkeypatch, ca
     assert main(["verifier", "export-asc-wds", "--organisation", "Nobody",
                  "-o", str(output)]) == 1
     assert "no organisation called 'Nobody'" in capsys.readouterr().err
+
+
+def test_the_check_result_names_the_asc_wds_category(make_service, world):
+    report = make_service().check(world.credentials["valid"]).credentials[0]
+    assert ("ASC-WDS training category", "15: Assisting and moving people") in report.details
