@@ -98,9 +98,9 @@ def read_training_file(data: bytes, today: date) -> list[TrainingLine]:
     layout = next((name for name, columns in LAYOUTS.items() if list(columns) == header), None)
     if layout is None:
         raise MalformedValueError(
-            "Row 1: this is not an ASC-WDS training file. The first row must be "
-            + ",".join(LAYOUTS["current"]) + " (or the older " + ",".join(LAYOUTS["classic"])
-            + ")", path="file")
+            "Row 1: this is not an ASC-WDS training file. The first row must name these "
+            "columns, in this order: " + ", ".join(LAYOUTS["current"]) + " (or, in older "
+            "files: " + ", ".join(LAYOUTS["classic"]) + ")", path="file")
     name_column = "TRAININGNAME" if layout == "current" else "DESCRIPTION"
     problems: list[str] = []
     lines: list[TrainingLine] = []

@@ -78,8 +78,20 @@ def test_employer_downloads_the_asc_wds_file_matching_the_verified_matrix(server
             assert axe_violations(page) == []
             # 320 px wide: the ASC-WDS page does not force sideways scrolling
             page.set_viewport_size({"width": 320, "height": 640})
-            page.goto(server + "/asc-wds")
+            for path in ("/asc-wds", "/asc-wds/import", "/asc-wds/roles?role=8", "/matrix"):
+                page.goto(server + path)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 320, (path, width)
+            # a refused file: the error names the columns and still fits
+            bad = tmp_path / "not-asc-wds.csv"
+            bad.write_text("NAME,COURSE\nSam,Fire\n", encoding="utf-8")
+            page.goto(server + "/asc-wds/import")
+            page.set_input_files("#training_file", str(bad))
+            page.get_by_role("button", name="Check the file").click()
+            page.wait_for_load_state()
+            assert page.get_by_text("There is a problem").is_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= 320
+            assert axe_violations(page) == []
         finally:
             browser.close()
 
