@@ -242,8 +242,15 @@ def credential_document(text: str) -> dict | None:
     return document if isinstance(document, dict) else None
 
 
-def _how_delivered(mode: str | None) -> str:
-    text = (mode or "").casefold()
+def _first_object(value: object) -> dict:
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            return item
+    return {}
+
+
+def _how_delivered(mode: object) -> str:
+    text = mode.casefold() if isinstance(mode, str) else ""
     if "face" in text or "classroom" in text:
         return "1"
     if "learning" in text or "online" in text:
@@ -257,8 +264,7 @@ def build_export(db, organisation_id: int, today: date,
     """Every saved certificate of the organisation: verified ones as file rows, the others
     with the reason they are left out. ``recognised_for(provider_id)`` gives the kinds of
     recognition the employer's trust list has for a provider."""
-    from schemas.asc_wds import course_categories, training_categories
-    from schemas.summary import summarise
+    from schemas.asc_wds import category_of, course_categories, training_categories
 
     export = Export(establishment_id(db, organisation_id), today)
     people = {member.staff_id: member for member in staff_settings(db, organisation_id)}
@@ -277,16 +283,13 @@ def build_export(db, organisation_id: int, today: date,
             leave_out(LEFT_OUT.get(record.state, f"Its check result is “{record.label}”."))
             continue
         document = credential_document(credentials.get(record.id, ""))
-        summary = None
-        if document is not None:
-            try:
-                summary = summarise(document)
-            except (PassportError, KeyError, TypeError, ValueError, AttributeError):
-                summary = None
-        if summary is None:
+        if document is None:
             leave_out(LEFT_OUT["malformed"])
             continue
-        code = summary.asc_wds_category
+        # The record's course key was read from this credential when it was saved; the
+        # alignment, signed in the credential, still comes first (schemas.asc_wds.category_of).
+        subject = _first_object(document.get("credentialSubject"))
+        code = category_of(_first_object(subject.get("achievement")), record.course_key or None)
         if code is None:
             entry = course_categories().get(record.course_key)
             leave_out("ASC-WDS has no training category for it"
@@ -310,7 +313,7 @@ def build_export(db, organisation_id: int, today: date,
             training_categories()[code].name, record.title[:MAX_NAME], record.completed,
             record.valid_until, bool(ACCREDITING & set(kinds)),
             "1" if IN_HOUSE in kinds else "2",
-            _how_delivered(summary.details.get("delivery_mode")), notes[:1000], record.id,
+            _how_delivered(subject.get("deliveryMode")), notes[:1000], record.id,
             expired))
     export.rows.sort(key=lambda row: (row.staff_name, row.category, row.completed or date.min))
     export.left_out.sort(key=lambda row: (row.staff_name, row.title))
