@@ -224,6 +224,13 @@ class DemoScene:
             outcome = verifier_svc.check(document, organisation_id=organisation)
             for report in outcome.credentials:
                 staff_records.save_record(db, organisation, manager.id, staff_id, report, clock)
+        # ASC-WDS (issue 13): the workplace id and each person's job role (8 care worker,
+        # 7 senior care worker), so "Download for ASC-WDS" works straight away
+        from verifier import asc_wds
+
+        asc_wds.set_establishment_id(db, organisation, "ROSEWOOD1")
+        for name, role in zip(EMPLOYER["staff"], (8, 7, 8), strict=True):
+            asc_wds.set_staff_asc_wds(db, organisation, staff[name], worker_id="", job_role=role)
 
     def welcome(self, details: dict) -> str:
         issuer, wallet, verifier = (self.url(n) for n in ("issuer", "wallet", "verifier"))
@@ -247,6 +254,8 @@ Try this:
      {details['pending_offer']}
   5. Check a credential file from the command line (download one from the wallet first):
      PASSPORT_HTTP_HOSTS={self._http_hosts()} .venv/bin/passport verify FILE
+  6. In the verifier's training matrix, "Download for ASC-WDS": see what is left out and why,
+     then download the ASC-WDS bulk upload training file.
 """
 
     def _http_hosts(self) -> str:

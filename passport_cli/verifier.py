@@ -1,5 +1,5 @@
 """``passport verifier …``: set up, make an offline trust bundle, re-check saved credentials,
-add employer users."""
+write the ASC-WDS training file, add employer users."""
 
 from __future__ import annotations
 
@@ -40,6 +40,19 @@ def register(subparsers) -> None:
     recheck.add_argument("--organisation", type=int, metavar="ID",
                          help="only this organisation (default: all)")
     recheck.set_defaults(func=run_recheck)
+
+    export = commands.add_parser(
+        "export-asc-wds", help="write an employer's ASC-WDS bulk upload training file",
+        description="Write the ASC-WDS training file of one organisation from its verified "
+                    "training matrix (the same rows as the web page's \"Download for ASC-WDS\"). "
+                    "Certificates left out are listed on stderr with the reason.")
+    export.add_argument("--organisation", required=True, help="the organisation's name")
+    export.add_argument("--layout", choices=("current", "classic"), default="current",
+                        help="current: ASC-WDS since November 2025 (12 columns, TRAININGNAME); "
+                             "classic: the older 8 columns with DESCRIPTION")
+    export.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="where to write the CSV ('-' for standard output)")
+    export.set_defaults(func=run_export_asc_wds)
 
     add_user = commands.add_parser(
         "add-user", help="add an employer user (creates the organisation if new)",
@@ -117,6 +130,53 @@ def run_recheck(args: argparse.Namespace) -> int:
         print("Nothing changed.")
     return 0
 
+
+
+def run_export_asc_wds(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from verifier import build_state, storage
+    from verifier.asc_wds import build_export, export_csv
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    try:
+        state = build_state(_config())
+        o = storage.organisations
+        with state.db.reading() as session:
+            organisation_id = session.execute(select(o.c.id).where(
+                o.c.name == args.organisation)).scalar()
+        if organisation_id is None:
+            print(f"There is no organisation called {args.organisation!r}", file=sys.stderr)
+            return 1
+        now = state.service.clock()
+        trust = state.service.trust_for(organisation_id)
+
+        def recognised_for(provider_id: str) -> tuple[str, ...]:
+            entry = trust.lookup(provider_id, now) if provider_id else None
+            return tuple(entry.recognised_for) if entry else ()
+        export = build_export(state.db, organisation_id, now.date(), recognised_for,
+                              progress=progress)
+        text = export_csv(export, args.layout)
+    except PassportError as error:
+        print(f"The ASC-WDS file was not written: {error.detail}", file=sys.stderr)
+        return 1
+    for row in export.left_out:
+        progress(f"LEFT OUT  {row.staff_name}: {row.title}: {row.reason}")
+    try:
+        if args.output == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.output).write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        print(f"The file could not be written to {args.output}: {error.strerror}",
+              file=sys.stderr)
+        return 1
+    progress(f"Wrote {len(export.rows)} training record{'' if len(export.rows) == 1 else 's'}"
+             f" ({len(export.left_out)} left out)"
+             + ("" if args.output == "-" else f" to {args.output}"))
+    return 0
 
 
 def run_add_user(args: argparse.Namespace) -> int:

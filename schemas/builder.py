@@ -17,6 +17,7 @@ from passport_vc.clock import format_datetime
 from passport_vc.errors import MalformedValueError
 from passport_vc.model.values import is_url
 
+from .asc_wds import alignment, category_for_course
 from .catalogue import Course
 
 CONTEXTS = ("https://www.w3.org/ns/credentials/v2",
@@ -117,6 +118,11 @@ def _achievement(course: Course, issuer_id: str) -> dict:
     achievement.update({name: value for name, value in optional.items() if value is not None})
     if course.key.startswith("oliver-mcgowan-"):
         achievement["oliverMcGowanTier"] = course.key.removeprefix("oliver-mcgowan-")
+    # The ASC-WDS training category, signed with the rest, so any verifier can put the
+    # credential in an employer's ASC-WDS training file (schemas/asc_wds.py).
+    category = category_for_course(course.key)
+    if category is not None:
+        achievement["alignment"] = [alignment(category)]
     return achievement
 
 

@@ -357,6 +357,7 @@ class VerifierService:
             ("Issued to (ID)", summary.get("subject_id")),
             ("Valid from", facts.get("valid_from")),
             ("Valid until", facts.get("valid_until")),
+            ("ASC-WDS training category", _asc_wds_name(summary.get("asc_wds_category"))),
         ) if value]
         credential = original if isinstance(original, dict | str) else document
         return CredentialReport(
@@ -466,7 +467,16 @@ def _summary(document: dict | None) -> dict:
             "credential_id": getattr(summary, "credential_id", None),
             "topic": getattr(summary, "topic", None),
             "course_key": getattr(summary, "course_key", None),
-            "category": getattr(summary, "category", None)}
+            "category": getattr(summary, "category", None),
+            "asc_wds_category": getattr(summary, "asc_wds_category", None)}
+
+
+def _asc_wds_name(code: int | None) -> str | None:
+    """"15: Assisting and moving people" (from the credential's alignment or the catalogue)."""
+    from schemas.asc_wds import training_categories
+
+    category = training_categories().get(code) if code is not None else None
+    return f"{code}: {category.name}" if category else None
 
 
 def _holder_match(report: CredentialReport, holder: str | None) -> None:

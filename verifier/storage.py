@@ -57,6 +57,8 @@ organisations = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # ASC-WDS workplace id (LOCALESTID of the bulk upload files): None until the employer sets it
+    Column("asc_wds_establishment_id", String(50)),
 )
 
 users = Table(
@@ -81,6 +83,9 @@ staff = Table(
     Column("name", String(200), nullable=False),
     Column("job_title", String(200), nullable=False, default=""),
     Column("created_at", UtcDateTime, nullable=False),
+    # ASC-WDS: the worker's UNIQUEWORKERID and main job role code (schemas/asc-wds/job-roles.json)
+    Column("asc_wds_worker_id", String(50)),
+    Column("asc_wds_job_role", Integer),
 )
 
 # One row per check made by a signed-in user: the outcome as shown (JSON), so the result page
@@ -130,6 +135,18 @@ topics = Table(
     Column("title", String(200), nullable=False),
     Column("refresh_months", Integer),  # None: never needs refreshing
     UniqueConstraint("organisation_id", "topic", name="verifier_topics_once"),
+)
+
+# The employer's own choice of training a job role needs; a role without a row uses the defaults
+# of schemas/asc-wds/role-requirements.json. ``topics`` is a JSON list of topic keys.
+role_policies = Table(
+    "verifier_role_policies", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("verifier_organisations.id"), nullable=False,
+           index=True),
+    Column("job_role", Integer, nullable=False),
+    Column("topics", Text, nullable=False),
+    UniqueConstraint("organisation_id", "job_role", name="verifier_role_policies_once"),
 )
 
 trust_entries = Table(
