@@ -366,7 +366,7 @@ class WalletService:
         return group_rows(rows, now, due_soon=self.config.due_soon)
 
     def entries(self, account_id: str, now: datetime | None = None) -> list[Entry]:
-        return [entry for group in self.record(account_id, now) for entry in group.entries]
+        return [entry for group in self.record(account_id, now) for entry in group.all_entries]
 
     def credential(self, account_id: str, credential_id: str) -> dict:
         """One credential with everything the details page shows."""
