@@ -130,4 +130,5 @@ ACTIVITY_LABELS = {
     "helper-added": "let someone help", "helper-removed": "stopped a helper",
     "helper-viewed": "looked at the record", "passkey-added": "added a passkey",
     "passkey-removed": "removed a passkey", "passkey-sign-in": "signed in with a passkey",
-    "passkey-refused": "a passkey was refused (it may have been copied)"}
+    "passkey-refused": "a passkey was refused (it may have been copied)",
+    "shared": "shared", "reminders": "changed email reminders"}
