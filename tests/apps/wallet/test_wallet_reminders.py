@@ -222,13 +222,14 @@ def test_reminder_settings_page(app, service, provider):
 
 
 def test_cli_send_reminders_twice_and_dry_run(tmp_path, capsys, mail, clock, network, monkeypatch):
+    from wallet_support import Provider
+
     from passport_cli.main import main
     from passport_vc.keys.storage import generate_master_key
     from passport_web.sql import Database
     from wallet.config import WalletConfig
     from wallet.service import WalletService
     from wallet.storage import metadata
-    from wallet_support import Provider
 
     database = f"sqlite:///{tmp_path / 'wallet.db'}"
     master = generate_master_key()
