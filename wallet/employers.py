@@ -16,6 +16,7 @@ A host on the list shows the employer's name; one that is not is shown as "not o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ from passport_vc.errors import MalformedValueError, PassportError
 from passport_vc.inputs import parse_json
 
 MAX_EMPLOYERS = 100_000
+_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
 
 
 @dataclass(frozen=True)
@@ -109,5 +111,7 @@ def normalise_host(value: object) -> str | None:
     except ValueError:
         return None
     if not parts.hostname or parts.path not in ("", "/") or parts.query or parts.username:
+        return None
+    if not _HOST_NAME.fullmatch(parts.hostname.rstrip(".")):
         return None
     return parts.netloc.rstrip(".")
