@@ -25,7 +25,8 @@ from passport_vc.errors import MalformedValueError, PassportError
 from passport_vc.inputs import parse_json
 
 MAX_EMPLOYERS = 100_000
-_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_HOST_NAME = re.compile(rf"{_LABEL}(\.{_LABEL})*")
 
 
 @dataclass(frozen=True)
