@@ -45,10 +45,11 @@ class MailServer:
         with self._lock:
             self.messages.append(message)
             self.recipients.append(list(recipients))
-            number = len(self.messages)
         if self.mailbox is not None:
-            self.mailbox.mkdir(parents=True, exist_ok=True)
-            (self.mailbox / f"{number:04d}.eml").write_bytes(content)
+            from passport_web.settings import write_private
+
+            existing = len(list(self.mailbox.glob("*.eml"))) if self.mailbox.is_dir() else 0
+            write_private(self.mailbox / f"{existing + 1:04d}.eml", content)
 
     def start(self) -> MailServer:
         self.controller.start()

@@ -223,18 +223,26 @@ class Reminders:
 
 
 def reminder_text(item: Refresher, wallet_url: str) -> tuple[str, str]:
-    """(subject, plain-English body). Nothing about the worker beyond the training itself."""
+    """(subject, plain-English body, wrapped at 72 columns; links on lines of their own).
+    Nothing about the worker beyond the training itself."""
+    import textwrap
+
     until = f"{item.valid_until:%-d %B %Y}"
     subject = f"Your {item.title} training runs out {item.when}"
-    book = (f"Book a refresher with {item.provider_name}:\n{item.book_url}\n" if item.book_url
-            else f"Contact {item.provider_name} to book a refresher.\n")
-    body = (f"Hello,\n\n"
-            f"Your {item.title} certificate from {item.provider_name} is valid until {until}. "
-            f"That is {item.when}.\n\n"
-            f"Do the refresher training before then, so your employer can see your training "
-            f"is in date.\n\n{book}\n"
-            f"When you have done it, the provider can send the new certificate to your "
-            f"Skills Passport wallet:\n{wallet_url}/record\n\n"
-            f"You get this email because you turned on reminders in your Skills Passport "
-            f"wallet. To stop them, go to {wallet_url}/account/reminders\n")
-    return subject, body
+    book = ([f"Book a refresher with {item.provider_name}:", item.book_url] if item.book_url
+            else [f"Contact {item.provider_name} to book a refresher."])
+    paragraphs = [
+        ["Hello,"],
+        [f"Your {item.title} certificate from {item.provider_name} is valid until {until}. "
+         f"That is {item.when}."],
+        ["Do the refresher training before then, so your employer can see your training is "
+         "in date."],
+        book,
+        ["When you have done it, the provider can send the new certificate to your Skills "
+         "Passport wallet:", f"{wallet_url}/record"],
+        ["You get this email because reminders are on in your Skills Passport wallet. To "
+         "stop them:", f"{wallet_url}/account/reminders"],
+    ]
+    body = "\n\n".join("\n".join(line if "://" in line else textwrap.fill(line, 72)
+                                  for line in paragraph) for paragraph in paragraphs)
+    return subject, body + "\n"

@@ -59,3 +59,19 @@ def test_issue_renewal_page(client, service, acme, login):
     assert new.document["renews"] == service.register.record(old_id).credential_id
     assert "Renews" in client.get(f"/records/{new_id}").get_data(as_text=True)
     assert service.register.record(old_id).state == "active"
+
+
+def test_course_page_is_public_and_names_no_one(client, service, acme):
+    """Where the wallet's "book a refresher" link goes (the credential's achievement id)."""
+    record = service.issuance.issue("acme", "medication", subject_name="Sam Smith",
+                                    completed=date(2026, 1, 2))
+    achievement = record.document["credentialSubject"]["achievement"]["id"]
+    path = "/" + achievement.split("/", 3)[3]
+    assert path == "/providers/acme/achievements/medication"
+    page = client.get(path)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Book a refresher" in text and "Medication" in text
+    assert "Every 12 months" in text and "Sam Smith" not in text
+    assert page.headers["Cache-Control"] == "public, max-age=3600"
+    assert client.get("/providers/acme/achievements/no-such-course").status_code == 404
+    assert client.get("/providers/nobody/achievements/medication").status_code == 404

@@ -70,9 +70,12 @@ def test_each_due_reminder_is_sent_once_in_plain_english(service, provider, mail
     assert message["Auto-Submitted"] == "auto-generated"
     assert not message.is_multipart() and message.get_content_type() == "text/plain"
     body = message.get_content().replace("\r\n", "\n")
-    assert "valid until 1 December 2026" in body
+    words = " ".join(body.split())
+    assert "Your Fire safety certificate from Care Skills Ltd is valid until 1 December 2026. " \
+        "That is in 7 days." in words
     assert f"Book a refresher with Care Skills Ltd:\n{BOOK}\n" in body
-    assert "http://localhost:5002/account/reminders" in body  # how to stop them
+    assert "\nhttp://localhost:5002/account/reminders\n" in body  # how to stop them
+    assert max(len(line) for line in body.splitlines()) <= 72
     # nothing beyond what is needed: no name, no keys, no ids
     for private in ("Amina", "Okafor", account.did, account.id, "did:", "urn:uuid"):
         assert private not in body and private not in message["Subject"]
