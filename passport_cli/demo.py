@@ -83,9 +83,11 @@ def run(args: argparse.Namespace) -> int:
         details = scene.refresh(json.loads(seeded.read_text(encoding="utf-8")))
         try:
             sent = scene.send_reminders()  # as `passport wallet send-reminders` from cron
-            if sent is not None:
-                print(f"Reminder e-mails: {sent.sent} sent now, {sent.already_sent} sent "
-                      "before.", file=sys.stderr)
+            staff = scene.send_staff_reminders()  # as `passport verifier send-reminders`
+            if sent is not None and staff is not None:
+                print(f"Reminder e-mails: {sent.sent + staff.sent} sent now, "
+                      f"{sent.already_sent + staff.already_sent} already sent before.",
+                      file=sys.stderr)
         except PassportError as error:
             print(f"Reminder e-mails were not sent: {error.detail}", file=sys.stderr)
         print(scene.welcome(details), flush=True)

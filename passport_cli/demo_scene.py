@@ -119,8 +119,8 @@ class DemoScene:
                 secret_key=self._secret("verifier"), public_url=self.url("verifier"),
                 instance_dir=self.data / "verifier", trust_list_path=self._trust_list(),
                 wallet_hosts=frozenset({f"localhost:{self.ports['wallet']}"}),
-                network=network, **({"clock": self.verifier_clock} if self.verifier_clock
-                                    else {})),
+                network=network, mail=self._mail_settings(),
+                **({"clock": self.verifier_clock} if self.verifier_clock else {})),
         }
 
     def start_servers(self) -> list[ServerThread]:
@@ -238,7 +238,20 @@ class DemoScene:
         with Mailer(settings) as mailer:
             return self.service("wallet").reminders.send_due(mailer)
 
-    def mailbox_text(self, limit: int = 1) -> str:
+    def send_staff_reminders(self):
+        """What ``passport verifier send-reminders`` does: the employer's managers are told
+        about staff training running out (safe to repeat)."""
+        from passport_web.mail import Mailer
+        from verifier.reminders import StaffReminders
+
+        settings = self._mail_settings()
+        if settings is None:
+            return None
+        state = self.apps["verifier"].extensions["verifier"]
+        with Mailer(settings) as mailer:
+            return StaffReminders(state.db, state.config).send_due(mailer)
+
+    def mailbox_text(self, limit: int = 2) -> str:
         """The newest reminder e-mails in the demo's mailbox, as text to print."""
         from email import message_from_bytes, policy
 
@@ -317,7 +330,8 @@ Try this:
         text = self.mailbox_text()
         return (f"\nReminder e-mails go to the demo's own mail server (port {self.mail_port});"
                 f" each is also saved in\n  {self.mailbox}/\n"
-                + (f"The newest one:\n\n{text}\n" if text else "No reminder is due.\n"))
+                + (f"The newest (to Amina, and to Rosewood's manager about staff):\n\n{text}\n"
+                   if text else "No reminder is due.\n"))
 
     def _http_hosts(self) -> str:
         return ",".join(f"localhost:{port}" for port in self.ports.values())

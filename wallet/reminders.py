@@ -27,6 +27,7 @@ import sqlalchemy as sa
 
 from passport_vc.errors import MalformedValueError
 from passport_vc.model.validity import UK
+from passport_web.reminders import threshold_for, when_text
 
 from . import accounts as acc
 from . import storage as st
@@ -48,9 +49,7 @@ class Refresher:
 
     @property
     def when(self) -> str:
-        if self.days_left == 0:
-            return "today"
-        return "tomorrow" if self.days_left == 1 else f"in {self.days_left} days"
+        return when_text(self.days_left)
 
 
 @dataclass
@@ -59,13 +58,6 @@ class RunReport:
     already_sent: int = 0
     failed: int = 0
     would_send: list[tuple[str, str, int]] = field(default_factory=list)  # dry run
-
-
-def threshold_for(days_left: int, days: tuple[int, ...]) -> int | None:
-    if days_left < 0:
-        return None
-    crossed = [day for day in sorted(days) if days_left <= day]
-    return crossed[0] if crossed else None
 
 
 def _document(row: dict) -> dict:

@@ -1,8 +1,9 @@
 """Issue 13 items 4–6 across the three real services, in headless Chromium (axe on each page):
-the demo sends Amina's due-soon reminder to a real SMTP server (aiosmtpd) and the wallet shows
-the refresher banner; the provider clicks "Issue renewal" and the wallet shows the training as
-one line with its history; the employer makes a check code and, before sharing, the wallet shows
-who is asking (Rosewood Care Home, a known employer) and logs the share."""
+the demo sends Amina's due-soon reminder (and the employer's staff digest) to a real SMTP
+server (aiosmtpd) and the wallet shows the refresher banner; the provider clicks "Issue
+renewal" and the wallet shows the training as one line with its history; the employer makes a
+check code and, before sharing, the wallet shows who is asking (Rosewood Care Home, a known
+employer) and logs the share."""
 
 from __future__ import annotations
 
@@ -59,9 +60,14 @@ def test_the_demo_emails_aminas_due_soon_refresher(mailing_scene):
     course = requests.get(link, timeout=10)
     assert course.status_code == 200 and "Book a refresher" in course.text
     assert WORKER["name"].split()[0] not in body
-    assert "The newest one" in scene.welcome(_details) and message["Subject"] in \
-        scene.welcome(_details)
-    assert len(list(scene.mailbox.glob("*.eml"))) == 1
+    staff = scene.send_staff_reminders()  # the employer's manager, about their staff
+    assert (staff.sent, scene.send_staff_reminders().sent) == (1, 0)
+    digest = scene.mail_server.messages[-1]
+    assert digest["To"] == EMPLOYER["user"] and "Rosewood Care Home" in digest["Subject"]
+    assert "Amina Okafor: Moving and handling of people" in digest.get_content()
+    welcome = scene.welcome(_details)
+    assert message["Subject"] in welcome and digest["Subject"] in welcome
+    assert len(list(scene.mailbox.glob("*.eml"))) == 2
 
 
 def test_banner_renewal_and_who_is_asking_in_the_browser(mailing_scene):

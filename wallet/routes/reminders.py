@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from passport_vc.errors import MalformedValueError, PassportError
+from passport_web.reminders import days_text
 
 from .common import field_errors, service, status_of, wallet_page
 
@@ -19,7 +20,7 @@ def settings(wallet):
         form = reminders.settings(wallet.owner_id)
         form["reminders"] = "on" if form["reminders"] and form["email"] else "off"
         return render_template("wallet/reminders.html", form=form, errors={},
-                               days=_days_text())
+                               days=days_text(service().config.reminder_days))
     form = {"email": request.form.get("email", "")[:400],
             "reminders": request.form.get("reminders", "")}
     try:
@@ -29,13 +30,8 @@ def settings(wallet):
     except PassportError as error:
         return render_template("wallet/reminders.html", form=form,
                                errors=field_errors(error, "email"),
-                               days=_days_text()), status_of(error)
+                               days=days_text(service().config.reminder_days)), status_of(error)
     flash("We will email you before your training runs out." if form["reminders"] == "on"
           else "We will not email you reminders.", "success")
     return redirect(url_for("accounts.account_page"))
 
-
-def _days_text() -> str:
-    """"90, 30 and 7"."""
-    days = [str(day) for day in sorted(service().config.reminder_days, reverse=True)]
-    return days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]

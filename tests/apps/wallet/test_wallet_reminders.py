@@ -17,8 +17,9 @@ from wallet_support import ISSUED_AT, PASSWORD, post, sign_in
 from passport_cli.demo_mail import MailServer
 from passport_vc.issue import issue_credential
 from passport_web.mail import Mailer, MailSettings
+from passport_web.reminders import threshold_for
 from wallet import storage
-from wallet.reminders import book_url, threshold_for
+from wallet.reminders import book_url
 
 # NOW is 24 November 2026: these run out in 47 days, 7 days and 189 days.
 COURSES = {"moving-and-handling": date(2026, 1, 10), "fire-safety": date(2025, 12, 1),
