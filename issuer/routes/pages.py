@@ -292,6 +292,24 @@ def correct(record_id: str):
     return redirect(url_for("pages.record", record_id=new.id))
 
 
+# --- a course's public page (the achievement id of our credentials) ---------------------------
+@bp.get("/providers/<slug>/achievements/<course_key>")
+def course_page(slug: str, course_key: str):
+    """What the wallet's "book a refresher" link opens: the provider's page for the course.
+    Public (no sign-in) and the same for everyone: the link carries nothing about the worker."""
+    from passport_vc.errors import NotFoundError
+
+    provider = service().providers.provider(slug)
+    try:
+        course = service().catalogue.course(slug, course_key)
+    except PassportError:
+        raise NotFoundError("This provider has no such course") from None
+    response = Response(render_template("issuer/course_public.html", provider=provider,
+                                        course=course))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 @bp.route("/records/<record_id>/renew", methods=["GET", "POST"])
 @login_required
 def renew(record_id: str):

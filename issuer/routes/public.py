@@ -57,24 +57,6 @@ def limit_oauth_endpoints():
     return None
 
 
-# --- a course's public page (the achievement id of our credentials) ---------------------------
-@bp.get("/providers/<slug>/achievements/<course_key>")
-def course_page(slug: str, course_key: str):
-    """What the wallet's "book a refresher" link opens: the provider's page for the course.
-    Public and the same for everyone (the link carries nothing about the worker)."""
-    from flask import render_template
-
-    provider = service().providers.provider(slug)
-    try:
-        course = service().catalogue.course(slug, course_key)
-    except PassportError:
-        raise NotFoundError("This provider has no such course") from None
-    response = Response(render_template("issuer/course_public.html", provider=provider,
-                                        course=course))
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
-
-
 # --- DID documents -----------------------------------------------------------------------------
 @bp.get("/providers/<slug>/did.json")
 def provider_did(slug: str):
