@@ -20,8 +20,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
-from .record import Entry
+
+class Entry(Protocol):
+    """What a line needs of a record entry (wallet.record.Entry, which imports this module)."""
+
+    id: str
+    completed: date | None
+    valid_until: date | None
+
+    @property
+    def current(self) -> bool: ...
 
 
 @dataclass
