@@ -104,7 +104,8 @@ def account_page(wallet):
     account = service().account(wallet.owner_id)
     return render_template("wallet/account.html", account=account,
                            unused_codes=service().unused_recovery_codes(wallet.owner_id),
-                           helping=service().helping(wallet.owner_id))
+                           helping=service().helping(wallet.owner_id),
+                           reminders=service().reminders.settings(wallet.owner_id))
 
 
 @blueprint.post("/account/recovery-codes")

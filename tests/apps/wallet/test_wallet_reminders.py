@@ -216,6 +216,7 @@ def test_reminder_settings_page(app, service, provider):
     saved = post(client, path, {"reminders": "on", "email": " Amina@Example.com "},
                  token_from=path)
     assert saved.status_code == 302
+    assert "On, to amina@example.com" in client.get("/account").get_data(as_text=True)
     assert service.reminders.settings(account.id) == {"email": "amina@example.com",
                                                       "reminders": True}
     post(client, path, {"reminders": "off", "email": "amina@example.com"}, token_from=path)
