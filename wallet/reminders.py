@@ -161,14 +161,24 @@ class Reminders:
                  progress: Callable[[str], None] = lambda text: None) -> RunReport:
         """E-mail every reminder that is due and not yet sent. ``mailer``: an open
         passport_web.mail.Mailer (not needed for a dry run)."""
+        from datetime import timedelta
+
         from passport_web.mail import MailError, plain_message
 
         report = RunReport()
+        today = self.today()
+        # Only accounts holding something that runs out within the longest threshold: a daily
+        # run reads a small part of a large wallet, not every worker's record.
+        soon = sa.exists().where(
+            st.credentials.c.account_id == st.accounts.c.id,
+            st.credentials.c.valid_until >= today,
+            st.credentials.c.valid_until <= today + timedelta(days=max(self.config.reminder_days)))
         with self.service.db.reading() as session:
             accounts = session.execute(sa.select(st.accounts.c.id, st.accounts.c.email).where(
-                st.accounts.c.reminders.is_(True), st.accounts.c.email.is_not(None))
+                st.accounts.c.reminders.is_(True), st.accounts.c.email.is_not(None), soon)
                 .order_by(st.accounts.c.id)).all()
-        progress(f"{len(accounts)} account{'s' if len(accounts) != 1 else ''} with reminders on")
+        progress(f"{len(accounts)} account{'s' if len(accounts) != 1 else ''} with reminders on "
+                 "and training running out soon")
         for number, (account_id, email) in enumerate(accounts, 1):
             for item in self.due(account_id):
                 if dry_run:
