@@ -4,9 +4,10 @@ together, the newest on top; credentials without the link group by issuer + achi
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
-from wallet_support import ISSUED_AT, PASSWORD, Provider, sign_in
+from wallet_support import ISSUED_AT, PASSWORD, Provider, post, sign_in
 
 from passport_vc.issue import issue_credential
 
@@ -83,3 +84,23 @@ def test_record_page_collapses_history_under_the_current_one(app, service, provi
     assert page.count('<h3 class="govuk-summary-card__title">Moving and handling') == 1
     assert "Earlier completions (1)" in page and "Completed 10 January 2026" in page
     assert "You have 2 training certificates" in page
+
+
+def test_an_employers_request_starts_with_only_the_current_one_ticked(app, service, provider):
+    from urllib.parse import urlencode
+
+    account = service.create_account("amina@example.com", PASSWORD, "Amina Okafor")
+    old, _ = provider.issue("moving-and-handling", completed=date(2026, 1, 10))
+    service.add_credential(account.id, json.dumps(old))
+    new = service.add_credential(account.id, json.dumps(
+        _renewal(provider, old, date(2026, 11, 20))))
+    client = app.test_client()
+    sign_in(client, "amina@example.com")
+    uri = "https://rosewood.example/oid4vp/response"
+    link = "openid4vp://?" + urlencode({
+        "client_id": "redirect_uri:" + uri, "response_type": "vp_token",
+        "response_mode": "direct_post", "response_uri": uri, "nonce": "n-1", "state": "s-1",
+        "dcql_query": json.dumps({"credentials": [{"id": "training", "format": "ldp_vc"}]})})
+    page = post(client, "/answer", {"request": link}, token_from="/answer").get_data(as_text=True)
+    ticked = re.findall(r'name="credentials" type="checkbox" value="([^"]+)" checked', page)
+    assert ticked == [new.id] and page.count('name="credentials"') == 2  # both offered
