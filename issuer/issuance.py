@@ -84,6 +84,7 @@ class IssuanceService:
 
     def sign_record(self, context: IssuingContext, course: Course, details: dict, *,
                      actor: str | None, replaces: tuple[str, str] | None = None,
+                     renews: str | None = None,
                      batch_id: int | None = None, import_key: str | None = None) -> dict:
         """Build, allocate status entries, sign; returns the row to insert (not inserted)."""
         provider = context.provider
@@ -96,7 +97,7 @@ class IssuanceService:
             assessment_method=details["assessment_method"],
             delivery_mode=details["delivery_mode"], hours=details["hours"],
             evidence_narrative=details["evidence"],
-            replaces=replaces[1] if replaces else None)
+            replaces=replaces[1] if replaces else None, renews=renews)
         # One lifecycle entry (valid / suspended / revoked): Open Badges 3.0 allows a single
         # credentialStatus object.
         list_no, index = context.allocators["message"].allocate()
@@ -165,6 +166,39 @@ class IssuanceService:
                             .values(replaced_by=values["id"]))
             record_event(session, owner.id, record.id, "replace", reason, actor, now)
             record_event(session, owner.id, values["id"], "issue", "Correction", actor, now)
+        return self.register.record(values["id"])
+
+    def renew(self, record_id: str, *, completed: date, provider: str | int | None = None,
+              actor: str | None = None, **changes) -> Record:
+        """The refresher was done: issue a new credential for the same worker and course that
+        links to this one (``renews``). The earlier one is left as it is: it stays valid until
+        its own validUntil, so the worker is never without a valid certificate in between."""
+        unknown = sorted(set(changes) - {"assessment_method", "delivery_mode", "hours",
+                                         "evidence"})
+        if unknown:
+            raise MalformedValueError(f"{unknown[0]} cannot be set on a renewal", path=unknown[0])
+        record = self.register.record(record_id, provider=provider)
+        if record.state not in ("active", "suspended"):
+            raise MalformedValueError("Only a credential that is in use can be renewed. Issue "
+                                      "a new one instead.")
+        if not isinstance(completed, date) or completed <= record.completed:
+            raise MalformedValueError("The refresher must have been completed after the "
+                                      f"training it renews ({record.completed:%-d %B %Y})",
+                                      path="completed")
+        owner = self.providers.provider_by_id(record.provider_id)
+        merged = {**record.details, **changes, "completed": completed}
+        course = self.catalogue.course(owner.slug, merged.pop("course_key"))
+        details = self.clean_details(course.key, **merged)
+        now = self.clock()
+        with self.db.transaction() as session:
+            context = IssuingContext(self, session, owner)
+            values = self.sign_record(context, course, details, actor=actor,
+                                      renews=record.credential_id)
+            context.flush()
+            session.execute(insert(records).values(**values))
+            record_event(session, owner.id, record.id, "renewed",
+                         f"Renewed by the credential issued on {now:%-d %B %Y}", actor, now)
+            record_event(session, owner.id, values["id"], "issue", "Renewal", actor, now)
         return self.register.record(values["id"])
 
     def bound_credential(self, record: Record, holder_did: str | None, fmt: str) -> dict | str:

@@ -54,6 +54,15 @@ def register(subparsers) -> None:
                         help="where to write the CSV ('-' for standard output)")
     export.set_defaults(func=run_export_asc_wds)
 
+    remind = commands.add_parser(
+        "send-reminders", help="email managers about staff training running out",
+        description="Email each organisation's managers about staff training that runs out in "
+                    "90, 30 or 7 days (the training matrix), through the SMTP relay in SMTP_*. "
+                    "Safe to run twice, e.g. daily from cron. Progress goes to stderr.")
+    remind.add_argument("--dry-run", action="store_true",
+                        help="list what would be sent, send nothing and record nothing")
+    remind.set_defaults(func=run_send_reminders)
+
     add_user = commands.add_parser(
         "add-user", help="add an employer user (creates the organisation if new)",
         description="Add a user. The password is read from VERIFIER_PASSWORD or asked for.")
@@ -195,3 +204,33 @@ def run_add_user(args: argparse.Namespace) -> int:
         return 1
     print(f"Added {user.name} <{user.email}> as {user.role} of {user.organisation_name}")
     return 0
+
+
+def run_send_reminders(args: argparse.Namespace) -> int:
+    from passport_web.mail import Mailer
+    from verifier import build_state
+    from verifier.reminders import StaffReminders
+
+    def progress(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    try:
+        state = build_state(_config())
+        reminders = StaffReminders(state.db, state.config)
+        if args.dry_run:
+            report = reminders.send_due(dry_run=True, progress=progress)
+            for email, staff_name, title, threshold in report.would_send:
+                print(f"would send: {email}: {staff_name}, {title} ({threshold}-day reminder)")
+            print(f"{len(report.would_send)} reminder(s) would be sent (dry run: nothing sent)")
+            return 0
+        if state.config.mail is None:
+            raise PassportError("SMTP_HOST is not set, so no email can be sent. Set the SMTP_ "
+                                "settings (docs/deploy.md), or use --dry-run.")
+        with Mailer(state.config.mail) as mailer:
+            report = reminders.send_due(mailer, progress=progress)
+    except PassportError as error:
+        print(f"Error: {error.detail}", file=sys.stderr)
+        return 1
+    print(f"{report.sent} email(s) sent about {report.items} staff training(s), "
+          f"{report.already_sent} already sent before, {report.failed} failed")
+    return 1 if report.failed else 0

@@ -131,7 +131,7 @@ def build_training_credential(course: Course, *, issuer_id: str, issuer_name: st
                               credential_id: str, assessment_method: str | None = None,
                               delivery_mode: str | None = None, hours: float | None = None,
                               evidence_narrative: str | None = None, replaces: str | None = None,
-                              issuer_extra: dict | None = None,
+                              renews: str | None = None, issuer_extra: dict | None = None,
                               awarding_organisation: str | None = None) -> dict:
     """An unsigned OpenBadgeCredential for ``course`` completed by the named worker.
 
@@ -145,6 +145,7 @@ def build_training_credential(course: Course, *, issuer_id: str, issuer_name: st
     # A worker without a DID is named instead; "" from a form means the same as None.
     subject_id = _url(subject_id, "subject_id") if subject_id else None
     replaces = _url(replaces, "replaces") if replaces else None
+    renews = _url(renews, "renews") if renews else None
     issuer: dict = {"id": issuer_id, "type": ["Profile"],
                     "name": _text(issuer_name, "issuer_name", required=True)}
     for name, value in (issuer_extra or {}).items():
@@ -189,5 +190,7 @@ def build_training_credential(course: Course, *, issuer_id: str, issuer_name: st
         credential["evidence"] = [evidence]
     if replaces:
         credential["replaces"] = replaces
+    if renews:  # a refresher: the earlier credential stays valid until its own validUntil
+        credential["renews"] = renews
     credential["credentialSchema"] = [{"id": SCHEMA_ID, "type": "JsonSchema"}]
     return credential

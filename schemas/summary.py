@@ -125,6 +125,7 @@ def _details(credential: dict, subject: dict, achievement: dict) -> dict:
         "delivery_mode": _text(subject.get("deliveryMode")),
         "hours": subject.get("learningHours"),
         "replaces": credential.get("replaces"),
+        "renews": credential.get("renews") if isinstance(credential.get("renews"), str) else None,
         "evidence": [text for text in (_text(item.get("narrative"))
                                         for item in as_list(credential.get("evidence"))
                                         if isinstance(item, dict)) if text] or None,

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from passport_vc.clock import Clock, system_clock
+from passport_web.mail import MailSettings
 from passport_web.network import NetworkSettings
 from passport_web.settings import flag, instance_secret
 from passport_web.sql import sqlite_url
@@ -38,6 +39,8 @@ class VerifierConfig:
     max_photo_pixels: int = 24_000_000
     trust_proxy: bool = False
     testing: bool = False
+    # Staff refresher reminders to managers (verifier/reminders.py); None: none are sent.
+    mail: MailSettings | None = None
 
     @classmethod
     def from_env(cls, environ=os.environ) -> VerifierConfig:
@@ -56,6 +59,7 @@ class VerifierConfig:
             bundle_path=Path(bundle) if bundle else None,
             network=NetworkSettings.from_env(environ),
             trust_proxy=flag(environ.get("TRUST_PROXY")),
+            mail=MailSettings.from_env(environ),
         )
 
     @classmethod

@@ -219,3 +219,19 @@ oid4vp_requests = Table(
     Column("outcome", Text),
     Column("check_id", String(32)),
 )
+
+# Refresher reminders e-mailed to an organisation's managers (verifier/reminders.py): one row
+# per (staff member, topic, due date, threshold). Unique, so `passport verifier send-reminders`
+# run twice (or twice at once) tells them once; a renewal has a new due date and starts afresh.
+reminders_sent = Table(
+    "verifier_reminders_sent", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("verifier_organisations.id"), nullable=False,
+           index=True),
+    Column("staff_id", ForeignKey("verifier_staff.id", ondelete="CASCADE"), nullable=False),
+    Column("topic", String(100), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("threshold", Integer, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
+    UniqueConstraint("staff_id", "topic", "due", "threshold", name="verifier_reminders_once"),
+)

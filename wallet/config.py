@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from passport_vc.clock import Clock, system_clock
+from passport_web.mail import MailSettings
 from passport_web.network import NetworkSettings
 from passport_web.settings import flag, instance_secret, required_master_key
 
@@ -36,6 +37,11 @@ class WalletConfig:
     http_timeout: float = 10.0
     trust_proxy: bool = False
     testing: bool = False
+    # Refresher reminders (wallet/reminders.py): days before expiry, and the SMTP relay
+    # (None: reminders show in the wallet only). Known employers: wallet/employers.py.
+    reminder_days: tuple[int, ...] = (90, 30, 7)
+    mail: MailSettings | None = None
+    known_employers_path: Path | None = None
 
     @property
     def public_base(self) -> str:
@@ -59,7 +65,10 @@ class WalletConfig:
                    public_url=environ.get("WALLET_PUBLIC_URL")
                    or environ.get("PUBLIC_URL", "http://localhost:5002"),
                    network=NetworkSettings.from_env(environ),
-                   trust_proxy=flag(environ.get("TRUST_PROXY")))
+                   trust_proxy=flag(environ.get("TRUST_PROXY")),
+                   mail=MailSettings.from_env(environ),
+                   known_employers_path=Path(environ["WALLET_KNOWN_EMPLOYERS"])
+                   if environ.get("WALLET_KNOWN_EMPLOYERS") else None)
 
     @classmethod
     def for_tests(cls, database_url: str, *, clock: Clock = system_clock,

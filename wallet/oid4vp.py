@@ -243,10 +243,19 @@ def answer_request(service, account_id: str, request: VpRequest,
     http = http or HttpClient(service.config.network, timeout=service.config.http_timeout)
     redirect_uri = PresentationClient(http).send(request, signed)
     count = len(chosen)
+    titles = ", ".join(row["title"] for row in chosen)
     service.record_activity(account_id, "shared",
-                            f"with {request.verifier_host}, who asked for it ({count} training "
-                            f"record{'s' if count != 1 else ''})", actor)
+                            f"with {asker_of(request, service).describe()}, who asked for it "
+                            f"({count} training record{'s' if count != 1 else ''}: {titles})",
+                            actor)
     return Answered(request.verifier_host, count, redirect_uri)
+
+
+def asker_of(request: VpRequest, service):
+    """Who is asking (wallet/employers.py): the response_uri's host is what the request proves,
+    over https (TLS); an http request (local use only) proves nothing."""
+    return service.known_employers.ask(request.verifier_host,
+                                       proven=request.response_uri.startswith("https://"))
 
 
 def read_request(service, text: str, *, http=None) -> VpRequest:

@@ -105,7 +105,12 @@ class Entry:
 class Group:
     key: str
     title: str
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)  # the current credential of each line
+    older: dict[str, list[Entry]] = field(default_factory=dict)  # earlier completions, by line
+
+    @property
+    def all_entries(self) -> list[Entry]:
+        return [item for entry in self.entries for item in (entry, *self.older.get(entry.id, ()))]
 
 
 def entry_from_row(row: dict, now: datetime, *, due_soon: timedelta = DUE_SOON) -> Entry:
@@ -117,8 +122,14 @@ def entry_from_row(row: dict, now: datetime, *, due_soon: timedelta = DUE_SOON) 
 
 
 def group_rows(rows: list[dict], now: datetime, *, due_soon: timedelta = DUE_SOON) -> list[Group]:
+    """One line per training (wallet/lines.py: a renewal and what it renews together)."""
+    from .lines import build_lines
+
     groups = {key: Group(key, title) for key, title in GROUPS}
-    for row in rows:
-        entry = entry_from_row(row, now, due_soon=due_soon)
-        groups[GROUP_OF_CATEGORY.get(row["category"], "other")].entries.append(entry)
+    entries = [entry_from_row(row, now, due_soon=due_soon) for row in rows]
+    for line in build_lines(rows, entries):
+        group = groups[GROUP_OF_CATEGORY.get(line.current.category, "other")]
+        group.entries.append(line.current)
+        if line.older:
+            group.older[line.current.id] = line.older
     return list(groups.values())

@@ -124,6 +124,12 @@ class WalletService:
         self.network = network
         self.clock = config.clock
         self._verifier = None
+        from .employers import KnownEmployers
+
+        self.known_employers = KnownEmployers.load(config.known_employers_path)
+        from .reminders import Reminders
+
+        self.reminders = Reminders(self)
 
     # --- plumbing ---------------------------------------------------------------------------
     @property
@@ -366,7 +372,7 @@ class WalletService:
         return group_rows(rows, now, due_soon=self.config.due_soon)
 
     def entries(self, account_id: str, now: datetime | None = None) -> list[Entry]:
-        return [entry for group in self.record(account_id, now) for entry in group.entries]
+        return [entry for group in self.record(account_id, now) for entry in group.all_entries]
 
     def credential(self, account_id: str, credential_id: str) -> dict:
         """One credential with everything the details page shows."""
@@ -436,9 +442,12 @@ class WalletService:
                 id=share_id, account_id=account_id, label=label,
                 credential_ids=json.dumps(list(ids)), iv=iv, ciphertext=ciphertext,
                 challenge=challenge, domain=domain, created_at=now, expires_at=expires))
+            who = (f" for {self.known_employers.ask(domain, proven=False).describe()} "
+                   f"with their check code" if domain else "")
             self._log(session, account_id, "share-created",
-                      f"Link to {len(ids)} credential{'s' if len(ids) != 1 else ''}, works "
-                      f"until {expires:%-d %B %Y %H:%M} UTC", actor)
+                      f"Link to {len(ids)} credential{'s' if len(ids) != 1 else ''}{who}, "
+                      f"works until {expires:%-d %B %Y %H:%M} UTC: "
+                      + ", ".join(row["title"] for row in chosen), actor)
         url = f"{self.share_address(share_id)}#{b64url(secret)}"
         return Share(share_id, url, now, expires, None, ids, label, challenge, domain)
 

@@ -12,7 +12,7 @@ from flask import Blueprint, render_template, request, session
 
 from passport_vc.errors import PassportError
 
-from ..oid4vp import VpRequest, answer_request, read_request
+from ..oid4vp import VpRequest, answer_request, asker_of, read_request
 from .common import service, status_of, wallet_page
 
 blueprint = Blueprint("oid4vp", __name__)
@@ -26,10 +26,14 @@ def _paste_page(errors: dict, text: str = "", status: int = 200):
 
 def _consent_page(wallet, asked: VpRequest, errors: dict, chosen: list[str] | None = None,
                   status: int = 200):
-    entries = service().entries(wallet.owner_id)
-    ticked = set(chosen) if chosen is not None else {e.id for e in entries if e.current}
+    groups = service().record(wallet.owner_id)
+    entries = [entry for group in groups for entry in group.all_entries]
+    # Ticked to start with: the current credential of each training, not also the one a
+    # renewal took over from (wallet/lines.py).
+    ticked = set(chosen) if chosen is not None else {
+        entry.id for group in groups for entry in group.entries if entry.current}
     return render_template("wallet/oid4vp_consent.html", asked=asked, entries=entries,
-                           ticked=ticked, errors=errors), status
+                           ticked=ticked, errors=errors, asker=asker_of(asked, service())), status
 
 
 @blueprint.get("/answer")

@@ -20,9 +20,10 @@ def record_page(wallet):
     groups = service().record(wallet.owner_id)
     if wallet.by_helper:
         service().note_helper_view(wallet.owner_id, wallet.actor, "Looked at the training record")
-    total = sum(len(group.entries) for group in groups)
+    total = sum(len(group.all_entries) for group in groups)
     return render_template("wallet/record.html", groups=groups, total=total,
-                           name=service().account(wallet.owner_id).name)
+                           name=service().account(wallet.owner_id).name,
+                           refreshers=service().reminders.due(wallet.owner_id))
 
 
 @blueprint.get("/training/<credential_id>")
