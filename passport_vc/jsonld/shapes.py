@@ -32,7 +32,6 @@ from .rdfc import XSD_STRING, Quad, iri_token
 
 MARK = "urn:x-passport-slot:"
 INT_BASE = 7_300_000_000_000
-XSD_INTEGER_SUFFIX = "^^<http://www.w3.org/2001/XMLSchema#integer>"
 SEP = "\x1f"
 MAX_SHAPES = 512
 MAX_INT = 10**15
@@ -172,8 +171,11 @@ def _slot_for(token: str, slots: dict[str, int], position: int) -> object:
         index = slots.get(lexical)
         if index is not None:
             return _Slot("literal", index, suffix)
+        # A JSON integer becomes its decimal form under whatever datatype the context gives
+        # it (xsd:integer by default; the VC 2.0 context types statusSize with an https xsd
+        # IRI); a double-typed one would not be digits and stays out of the cache.
         if lexical.isascii() and lexical.isdigit() and len(lexical) < 40 and \
-                suffix == XSD_INTEGER_SUFFIX:
+                suffix.startswith("^^<"):
             number = int(lexical) - INT_BASE
             if 0 <= number < len(slots) + 10**6:
                 return _Slot("int", number, suffix)
