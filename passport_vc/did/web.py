@@ -134,6 +134,15 @@ class WebResolver:
         self._paths: dict[str, Path] = {}
         self._parsed: dict[str, tuple[bytes, dict]] = {}
 
+    def revalidating(self) -> WebResolver:
+        """This resolver, fetching from the origin again (cached copies only if it is down)."""
+        from ..fetch import revalidating
+
+        clone = WebResolver(revalidating(self.fetcher) if self.fetcher is not None else None,
+                            self.did_documents_dir, http_hosts=self.http_hosts)
+        clone._pinned, clone._paths = self._pinned, self._paths
+        return clone
+
     def resolve(self, did: str) -> dict:
         url = did_web_to_url(did, http_hosts=self.http_hosts)
         body, source = self._read_local(did)
