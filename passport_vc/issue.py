@@ -13,6 +13,7 @@ from datetime import datetime
 
 from .clock import Clock, format_datetime, system_clock
 from .errors import KeyBindingError, MalformedValueError, UnsupportedAlgorithmError
+from .json_text import copy_json
 from .jsonld import Canonicalizer, default_canonicalizer
 from .keys import Signer
 from .proofs import data_integrity
@@ -101,7 +102,7 @@ def issue_credential(credential: dict, key: IssuerKey, *, cryptosuite: str | Non
                               f"control the key {key.verification_method}", path="issuer")
     suite = _suite(key, cryptosuite)
     options = _proof_options(key, suite, "assertionMethod", created or clock())
-    return data_integrity.add_proof(copy.deepcopy(credential), key.signer, options,
+    return data_integrity.add_proof(copy_json(credential), key.signer, options,
                                     canonicalizer or default_canonicalizer(), as_set=proof_set)
 
 

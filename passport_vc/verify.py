@@ -70,11 +70,19 @@ class Verifier:
         return replace(self, resolver=resolver, fetch=fetch, verified_lists=None)
 
     # --- credentials ----------------------------------------------------------------------------
-    def verify_credential(self, unverified: dict | str) -> VerificationResult:
-        """Verify a credential given as a JSON object, JSON text, a vc+jwt or a compact QR text."""
+    def verify_credential(self, unverified: dict | str, *,
+                          parsed: bool = False) -> VerificationResult:
+        """Verify a credential given as a JSON object, JSON text, a vc+jwt or a compact QR text.
+
+        ``parsed``: the object came out of ``passport_vc.inputs.parse_json`` (directly or inside
+        a larger parsed document), which already bounded its size and depth and checked its
+        text, so it is not walked again."""
         from .envelope import is_enveloped, open_envelope
 
         result = VerificationResult("credential")
+        if parsed and isinstance(unverified, dict) and not is_enveloped(unverified):
+            self._verify_credential_ld(unverified, result)
+            return result
         try:
             if is_enveloped(unverified):
                 result.facts["enveloped"] = True
@@ -340,13 +348,7 @@ class Verifier:
     def _verify_embedded(self, item) -> VerificationResult:
         """A credential inside a presentation whose whole JSON was already bounded and checked
         (read_unverified): an object is verified without walking it a second time."""
-        from .envelope import is_enveloped
-
-        if not isinstance(item, dict) or is_enveloped(item):
-            return self.verify_credential(item)
-        result = VerificationResult("credential")
-        self._verify_credential_ld(item, result)
-        return result
+        return self.verify_credential(item, parsed=True)
 
     def _check_freshness(self, outcomes, result, now: datetime, max_age) -> None:
         created = outcomes[0].proof.get("created")

@@ -9,7 +9,7 @@ changed at random.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -144,3 +144,68 @@ def test_changed_product_documents_are_identical_on_both_paths(data):
     for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
         _set(document, data.draw(st.sampled_from(paths)), data.draw(VALUES))
     assert _fast(CACHE, document) == _full(document)
+
+
+# --- issuance: the fast paths sign exactly what the full path signs -----------------------------
+KEY = None
+
+
+def _issuer_key():
+    global KEY
+    if KEY is None:
+        from passport_vc.issue import IssuerKey
+        from passport_vc.keys import PrivateKey
+
+        KEY = IssuerKey(PrivateKey.generate("Ed25519"), f"{ISSUER}#key-1")
+    return KEY
+
+
+FULL = Canonicalizer(fast_path=False)
+CREATED = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
+
+
+def _sign(document: dict, canonicalizer: Canonicalizer, created: datetime = CREATED):
+    from passport_vc.issue import issue_credential
+
+    try:
+        return issue_credential(document, _issuer_key(), created=created,
+                                canonicalizer=canonicalizer, proof_set=True)
+    except PassportError as error:
+        return type(error)
+
+
+def test_issuing_through_the_caches_signs_exactly_what_the_full_path_signs():
+    """Ed25519 signatures are deterministic: identical bytes signed give an identical
+    proofValue, so equal documents prove the canonical forms were identical."""
+    fast = Canonicalizer(fast_path=True)
+    for number in range(6):
+        document = training_credential(number, course_number=number % 2)
+        assert _sign(document, fast) == _sign(document, FULL)
+    assert fast.shapes.hits >= 3 and fast.shapes.fallbacks == 0
+    assert len(fast._remembered) == 1  # one proof configuration, remembered
+
+
+def test_remembered_proof_configurations_are_exact_per_json_text():
+    cache = Canonicalizer(fast_path=True)
+    base = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022", "created": "2026-02-01T09:30:00Z",
+            "verificationMethod": f"{ISSUER}#key-1", "proofPurpose": "assertionMethod"}
+    variants = [base, {**base, "created": "2026-02-01T09:30:01Z"},
+                {**base, "proofPurpose": "authentication"}, {**base, "nonce": 1},
+                {**base, "nonce": 1.5}, {**base, "nonce": True}, {**base, "nonce": "1"}]
+    for _ in range(2):
+        for variant in variants:
+            assert cache.rdfc(variant, remember=True) == canonicalize(document_to_quads(variant))
+    assert len(cache._remembered) == len(variants)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_changed_credentials_sign_identically_through_the_caches(data):
+    number = data.draw(st.integers(min_value=0, max_value=50))
+    document = training_credential(number, course_number=number)
+    paths = list(_leaves(document))
+    for _ in range(data.draw(st.integers(min_value=0, max_value=3))):
+        _set(document, data.draw(st.sampled_from(paths)), data.draw(VALUES))
+    created = CREATED + timedelta(seconds=data.draw(st.integers(min_value=0, max_value=3)))
+    assert _sign(document, CACHE, created) == _sign(document, FULL, created)
