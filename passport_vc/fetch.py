@@ -313,6 +313,11 @@ def _sniff(body: bytes) -> str | None:
 class _Entry:
     fetched: Fetched
     expires_at: datetime
+    served: Fetched | None = None  # the same copy marked from_cache, made once
+
+    def __post_init__(self) -> None:
+        if self.served is None:
+            self.served = replace(self.fetched, from_cache=True)
 
 
 class SharedTier(Protocol):
@@ -362,7 +367,7 @@ class CachingFetcher:
             entry = self._entries.get(key)
             if not fresh and entry is not None and now < entry.expires_at:
                 self._entries.move_to_end(key)
-                return replace(entry.fetched, from_cache=True)
+                return entry.served
         held = entry.fetched if entry is not None else None
         if self.shared is not None:
             found = self.shared.load(url, accept)

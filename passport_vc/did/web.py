@@ -133,6 +133,7 @@ class WebResolver:
         self._pinned: dict[Path, tuple[tuple[int, int], bytes]] = {}
         self._paths: dict[str, Path] = {}
         self._parsed: dict[str, tuple[bytes, dict]] = {}
+        self._urls: dict[str, str] = {}
 
     def revalidating(self) -> WebResolver:
         """This resolver, fetching from the origin again (cached copies only if it is down)."""
@@ -144,7 +145,12 @@ class WebResolver:
         return clone
 
     def resolve(self, did: str) -> dict:
-        url = did_web_to_url(did, http_hosts=self.http_hosts)
+        url = self._urls.get(did)
+        if url is None:  # parsing and checking the DID is the same work every time
+            url = did_web_to_url(did, http_hosts=self.http_hosts)
+            if len(self._urls) >= MAX_REMEMBERED:
+                self._urls.clear()
+            self._urls[did] = url
         body, source = self._read_local(did)
         if body is None:
             if self.fetcher is None:
