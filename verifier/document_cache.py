@@ -18,7 +18,7 @@ import logging
 import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 
 from passport_vc.fetch import Fetched
@@ -28,14 +28,22 @@ from .storage import document_cache
 log = logging.getLogger("passport.verifier.cache")
 PURGE_EVERY = 200  # saves between two sweeps of long-expired rows
 KEEP_EXPIRED = timedelta(days=2)  # a stale copy may still stand in when an origin is down
+# Whoever writes a credential chooses its DID and status list URLs, so the table is bounded:
+# copies larger than this stay in each process's memory only, and beyond MAX_ROWS the copies
+# that expire first are dropped at the next sweep.
+MAX_SHARED_BYTES = 512 * 1024
+MAX_ROWS = 20_000
 
 
 class DatabaseTier:
     """``passport_vc.fetch.SharedTier`` over ``verifier_document_cache``. Thread-safe."""
 
-    def __init__(self, db, *, clock) -> None:
+    def __init__(self, db, *, clock, max_rows: int = MAX_ROWS,
+                 purge_every: int = PURGE_EVERY) -> None:
         self.db = db
         self.clock = clock
+        self.max_rows = max_rows
+        self.purge_every = purge_every
         self._saves = 0
         self._lock = threading.Lock()
 
@@ -61,6 +69,7 @@ class DatabaseTier:
                   "max_age": fetched.max_age, "fetched_at": fetched.fetched_at,
                   "expires_at": expires_at}
         if len(url) > 2048 or len(values["accept"]) > 200 or \
+                len(values["body"]) > MAX_SHARED_BYTES or \
                 (fetched.etag is not None and len(fetched.etag) > 256) or \
                 (fetched.content_type is not None and len(fetched.content_type) > 200):
             return  # too long to share; the in-process copy still serves this process
@@ -68,15 +77,24 @@ class DatabaseTier:
             with self.db.transaction() as session:
                 session.execute(_upsert(self.db, values))
                 if self._purge_due():
-                    session.execute(delete(document_cache).where(
-                        document_cache.c.expires_at < self.clock() - KEEP_EXPIRED))
+                    self._purge(session)
         except SQLAlchemyError:
             log.warning("document cache unavailable", exc_info=True)
+
+    def _purge(self, session) -> None:
+        session.execute(delete(document_cache).where(
+            document_cache.c.expires_at < self.clock() - KEEP_EXPIRED))
+        rows = session.execute(select(func.count()).select_from(document_cache)).scalar()
+        if rows > self.max_rows:
+            first = select(document_cache.c.url, document_cache.c.accept).order_by(
+                document_cache.c.expires_at).limit(rows - self.max_rows)
+            session.execute(delete(document_cache).where(
+                tuple_(document_cache.c.url, document_cache.c.accept).in_(first)))
 
     def _purge_due(self) -> bool:
         with self._lock:
             self._saves += 1
-            return self._saves % PURGE_EVERY == 0
+            return self._saves % self.purge_every == 0
 
 
 def _upsert(db, values: dict):

@@ -133,3 +133,19 @@ def test_a_database_failure_never_fails_a_fetch(origin, tmp_path):
     network = machine(broken, clock, origin)
     fetched = network.fetcher.get(f"http://{origin}/did.json")
     assert fetched.body == b'{"version": 1}'
+
+
+def test_the_table_stays_bounded(db):
+    """Credential writers choose the URLs: large copies are not shared, and beyond the row limit
+    the copies that expire first go at the next sweep."""
+    clock = MovableClock()
+    tier = DatabaseTier(db, clock=clock, max_rows=3, purge_every=5)
+    big = Fetched("https://x.example/big", b"x" * (600 * 1024), None, START)
+    tier.save(big.url, None, big, START + timedelta(minutes=5))
+    assert tier.load(big.url, None) is None
+    for number in range(5):
+        url = f"https://x.example/{number}"
+        tier.save(url, None, Fetched(url, b"{}", None, START),
+                  START + timedelta(minutes=10 + number))
+    kept = [n for n in range(5) if tier.load(f"https://x.example/{n}", None) is not None]
+    assert kept == [2, 3, 4]
