@@ -105,8 +105,11 @@ class IssuanceService:
                                 index)
         credential = _with_status(credential, entry)
         now = self.clock()
+        # OB 3.0 wants a proof set; ``credential`` was built for this signature and is only read
+        # afterwards, so the signed document may share its parts (no copy).
         signed = issue_credential(credential, context.key, created=now,
-                                  canonicalizer=self.canonicalizer, proof_set=True)  # OB 3.0
+                                  canonicalizer=self.canonicalizer, proof_set=True,
+                                  copy_input=False)
         valid_until = credential.get("validUntil")
         name = details["subject_name"]
         return {

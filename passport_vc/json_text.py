@@ -51,6 +51,20 @@ def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = M
             stack.extend((item, depth + 1) for item in node)
 
 
+def copy_json(value: object) -> object:
+    """A deep copy of JSON data (dicts, lists and immutable leaves), several times faster than
+    ``copy.deepcopy``; anything else inside is deep-copied the usual way."""
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_json(item) for item in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    import copy
+
+    return copy.deepcopy(value)
+
+
 def _unique_object(pairs: list[tuple[str, object]]) -> dict:
     # Duplicate names are where two JSON readers disagree (first wins here, last wins there):
     # what one part of a system checks must be what every other part reads.

@@ -38,6 +38,7 @@ from .jsonld import Canonicalizer, default_canonicalizer
 from .keys import PublicKey
 from .proofs import data_integrity
 from .result import VerificationResult
+from .status.check import VerifiedLists
 
 NOT_BOUND = ("The presentation names no holder, so it is not bound to anyone: it shows the "
              "credentials, not who is presenting them")
@@ -52,22 +53,36 @@ class Verifier:
     schemas: object | None = None  # passport_vc.model.schema_check.SchemaStore
     check_status: bool = True
     canonicalizer: Canonicalizer = field(default_factory=default_canonicalizer)
+    # Status list credentials already verified (same URL, same bytes, a few minutes).
+    verified_lists: VerifiedLists | None = field(default_factory=VerifiedLists)
 
     def revalidating(self) -> Verifier:
-        """The same verifier, but status lists are fetched from their origin again (cached
-        copies only if the origin cannot be reached) — for a person's "check again now"."""
+        """The same verifier, but DID documents and status lists are fetched from their origin
+        again (cached copies only if the origin cannot be reached) and verified again — for a
+        person's "check again now"."""
         from dataclasses import replace
 
         from .fetch import revalidating
 
-        return replace(self, fetch=revalidating(self.fetch)) if self.fetch is not None else self
+        fetch = revalidating(self.fetch) if self.fetch is not None else None
+        make = getattr(self.resolver, "revalidating", None)
+        resolver = make() if callable(make) else self.resolver
+        return replace(self, resolver=resolver, fetch=fetch, verified_lists=None)
 
     # --- credentials ----------------------------------------------------------------------------
-    def verify_credential(self, unverified: dict | str) -> VerificationResult:
-        """Verify a credential given as a JSON object, JSON text, a vc+jwt or a compact QR text."""
+    def verify_credential(self, unverified: dict | str, *,
+                          parsed: bool = False) -> VerificationResult:
+        """Verify a credential given as a JSON object, JSON text, a vc+jwt or a compact QR text.
+
+        ``parsed``: the object came out of ``passport_vc.inputs.parse_json`` (directly or inside
+        a larger parsed document), which already bounded its size and depth and checked its
+        text, so it is not walked again."""
         from .envelope import is_enveloped, open_envelope
 
         result = VerificationResult("credential")
+        if parsed and isinstance(unverified, dict) and not is_enveloped(unverified):
+            self._verify_credential_ld(unverified, result)
+            return result
         try:
             if is_enveloped(unverified):
                 result.facts["enveloped"] = True
@@ -261,7 +276,8 @@ class Verifier:
 
         try:
             outcomes = check_status(document, fetch=self.fetch, clock=self.clock,
-                                    verify_list_credential=self._verify_status_list)
+                                    verify_list_credential=self._verify_status_list,
+                                    verified_lists=self.verified_lists)
         except StatusRetrievalError as error:
             result.unknown("status", f"The revocation status could not be checked: "
                            f"{error.detail}", problem=error.to_problem())
@@ -284,7 +300,7 @@ class Verifier:
             result.passed("status", "The credential has not been revoked or suspended")
 
     def _verify_status_list(self, list_credential: dict) -> VerificationResult:
-        inner = Verifier(self.resolver, None, self.clock, None, False, self.canonicalizer)
+        inner = Verifier(self.resolver, None, self.clock, None, False, self.canonicalizer, None)
         return inner.verify_credential(list_credential)
 
     def _check_schema(self, document: dict, result: VerificationResult) -> None:
@@ -332,7 +348,8 @@ class Verifier:
             document = given.value
             result.document = document
             validate_presentation(document, purpose="verify")
-            self.canonicalizer.quads({k: v for k, v in document.items() if k != "proof"})
+            unsecured = {k: v for k, v in document.items() if k != "proof"}
+            quads = self.canonicalizer.quads(unsecured)
         except PassportError as error:
             result.failed("structure", error)
             return result
@@ -349,7 +366,7 @@ class Verifier:
                 result.warn("The presentation is not signed by its holder")
         else:
             outcomes = data_integrity.verify_proofs(
-                document, self._key_lookup(result), self.canonicalizer,
+                document, self._key_lookup(result), self.canonicalizer.primed(unsecured, quads),
                 purpose="authentication", challenge=challenge, domain=domain, now=now)
             if self._record_proofs(outcomes, result):
                 if holder is None and not require_holder:
@@ -359,7 +376,7 @@ class Verifier:
                                         result)
                 self._check_freshness(outcomes, result, now, max_age)
         for item in self._embedded(document, result):
-            result.credentials.append(self.verify_credential(item))
+            result.credentials.append(self._verify_embedded(item))
         return result
 
     def _verify_enveloped_presentation(self, envelope: dict, challenge: str | None,
@@ -434,6 +451,11 @@ class Verifier:
                 "The presentation was made for someone else (its audience is not this domain)"))
         else:
             result.passed("presentation", "The presentation was made for this check")
+
+    def _verify_embedded(self, item) -> VerificationResult:
+        """A credential inside a presentation whose whole JSON was already bounded and checked
+        (read_unverified): an object is verified without walking it a second time."""
+        return self.verify_credential(item, parsed=True)
 
     def _check_freshness(self, outcomes, result, now: datetime, max_age) -> None:
         created = outcomes[0].proof.get("created")

@@ -33,11 +33,13 @@ def build_state(config: VerifierConfig) -> VerifierState:
 
     from . import storage
     from .bundle import load_bundle
+    from .document_cache import DatabaseTier
     from .service import VerifierService
 
     db = Database(config.database_url, storage.metadata)
     db.upgrade("verifier")
-    network = Network(config.network, clock=config.clock)
+    network = Network(config.network, clock=config.clock,
+                      shared=DatabaseTier(db, clock=config.clock))
     trust = TrustList.load(config.trust_list_path) if config.trust_list_path else TrustList()
     bundle = load_bundle(config.bundle_path, clock=config.clock) if config.bundle_path else None
     service = VerifierService(db, config, network, trust, bundle=bundle)

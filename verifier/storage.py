@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -234,4 +235,19 @@ reminders_sent = Table(
     Column("threshold", Integer, nullable=False),
     Column("sent_at", UtcDateTime, nullable=False),
     UniqueConstraint("staff_id", "topic", "due", "threshold", name="verifier_reminders_once"),
+)
+
+# Public documents fetched for verifying (did:web DID documents, status list credentials),
+# shared by every worker and every machine on this database: the tier behind each process's
+# small in-memory cache (verifier/document_cache.py). Only public documents, never personal data.
+document_cache = Table(
+    "verifier_document_cache", metadata,
+    Column("url", String(2048), primary_key=True),
+    Column("accept", String(200), primary_key=True),  # "" when none was asked for
+    Column("body", LargeBinary, nullable=False),
+    Column("content_type", String(200)),
+    Column("etag", String(256)),
+    Column("max_age", Integer),
+    Column("fetched_at", UtcDateTime, nullable=False),  # when the origin last confirmed it
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
 )

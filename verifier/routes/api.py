@@ -80,7 +80,8 @@ def verify_credential():
                            path="verifiableCredential")
     credential = _credential(body["verifiableCredential"])
     _options(body)
-    return _answer(current_state().service.verifier.verify_credential(credential))
+    # json_body() read it with parse_json: bounded and checked once, not walked again.
+    return _answer(current_state().service.verifier.verify_credential(credential, parsed=True))
 
 
 @bp.post("/presentations/verify")
