@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from passport_vc.clock import Clock, system_clock
 from passport_vc.errors import ConfigError
 from passport_web.network import NetworkSettings
-from passport_web.settings import flag, instance_secret, required_master_key
+from passport_web.settings import flag, required_master_key, session_secret
 
 DEFAULT_INSTANCE = Path("passport-data") / "issuer"
 DEFAULT_PUBLIC_URL = "http://localhost:5001"
@@ -91,7 +91,7 @@ class IssuerConfig:
         url = environ.get("ISSUER_DATABASE_URL") or environ.get("DATABASE_URL") \
             or sqlite_url(folder / "issuer.db")
         master = required_master_key(environ, "every provider's signing keys")
-        secret = environ.get("SECRET_KEY") or instance_secret(folder)
+        secret = session_secret(environ, folder, url)
         return cls(database_url=url, secret_key=secret, master_key=master,
                    public_url=environ.get("ISSUER_PUBLIC_URL")
                    or environ.get("PUBLIC_URL", DEFAULT_PUBLIC_URL),
