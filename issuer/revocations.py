@@ -63,7 +63,7 @@ def revoke_many(db, ids: Sequence[str], reason: str | None, *, now: datetime,
     total = len(ids)
     with db.transaction() as session:
         provider_id = _provider_id(session, provider)
-        rows = _lock_and_read(session, ids, provider_id, report)
+        rows = _lock_and_read(db, session, ids, provider_id, report)
         changes = _bit_changes(rows)
         for number, ((owner, purpose), lists) in enumerate(sorted(changes.items())):
             statuslists.lock_lists(session, owner, purpose)
@@ -89,18 +89,22 @@ def _provider_id(session, provider: str | int | None) -> int | None:
     return found
 
 
-def _lock_and_read(session, ids: list[str], provider_id: int | None, report: Progress) -> dict:
-    """Take each record's row lock (a no-op UPDATE, as for one credential) and read where its
-    status lives; refuse the whole batch if any reference is unknown or not revocable."""
+def _lock_and_read(db, session, ids: list[str], provider_id: int | None,
+                   report: Progress) -> dict:
+    """Lock each record (PostgreSQL: SELECT … FOR UPDATE; SQLite: a no-op UPDATE, which takes
+    the database write lock before anything is read) and read where its status lives; refuse
+    the whole batch if any reference is unknown or not revocable."""
     rows: dict = {}
     columns = (records.c.id, records.c.provider_id, records.c.state, records.c.status_list,
                records.c.status_index, records.c.revocation_list, records.c.revocation_index,
                records.c.suspension_list, records.c.suspension_index)
+    if db.is_sqlite:  # one write lock for the whole transaction
+        session.execute(update(records).where(records.c.id == ids[0])
+                        .values(state=records.c.state))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        session.execute(update(records).where(records.c.id.in_(chunk))
-                        .values(state=records.c.state))
-        for row in session.execute(select(*columns).where(records.c.id.in_(chunk))):
+        query = select(*columns).where(records.c.id.in_(chunk))
+        for row in session.execute(query if db.is_sqlite else query.with_for_update()):
             rows[row.id] = row
         report("checked", min(start + CHUNK, len(ids)), len(ids))
     missing = [rid for rid in ids if rid not in rows
