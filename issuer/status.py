@@ -8,7 +8,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from passport_vc.errors import ConflictError, NotFoundError
 from passport_vc.issue import issue_credential
@@ -144,10 +144,19 @@ class StatusService:
                                   canonicalizer=self.canonicalizer)
         text = dumps(signed)
         with self.db.transaction() as session:
-            # only if nobody changed the list meanwhile (a later version is signed afresh)
-            session.execute(update(status_lists).where(
-                status_lists.c.id == row.id, status_lists.c.version == row.version)
-                .values(signed=text, signed_version=row.version))
+            # Kept only if the list did not change meanwhile (a later version is signed afresh)
+            # and no other machine stored this version first; if one did, serve its copy, so
+            # every machine answers with the same bytes and the same ETag.
+            stored = session.execute(update(status_lists).where(
+                status_lists.c.id == row.id, status_lists.c.version == row.version,
+                or_(status_lists.c.signed_version.is_(None),
+                    status_lists.c.signed_version != row.version))
+                .values(signed=text, signed_version=row.version)).rowcount
+            if not stored:
+                current = session.execute(select(status_lists.c.signed).where(
+                    status_lists.c.id == row.id,
+                    status_lists.c.signed_version == row.version)).scalar()
+                text = current or text
         return text, _etag(text)
 
     def status_list_credential(self, slug: str, purpose: str, list_no: int) -> dict:
