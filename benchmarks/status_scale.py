@@ -191,6 +191,7 @@ def run(args, url: str, folder: Path) -> dict:
     logging.getLogger("passport").setLevel(logging.WARNING)  # no access log per request
     service, client = app.extensions["issuer"], app.test_client()
     rng = random.Random(14)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     counts = shares(args.total, args.providers)
     made = []
     started = time.perf_counter()
@@ -299,7 +300,7 @@ def run(args, url: str, folder: Path) -> dict:
         "single_floor": statistics.median(floors), "singles": args.singles,
         "batch": statistics.median(batches), "batch_publish": statistics.median(batch_publish),
         "batch_floor": statistics.median(batch_floor), "changed_lists": max(changed_lists),
-        "rounds": args.rounds, "big_sign": big_sign, "big_bytes": big_bytes,
+        "rounds": args.rounds, "big_sign": big_sign, "big_bytes": big_bytes, "load": load,
     }
 
 
@@ -316,7 +317,8 @@ def report(items: list[dict], pinned: str) -> str:
     lines = [
         SECTION, "",
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()} "
-        f"{platform.python_implementation()} {platform.python_version()}, process {pinned}: "
+        f"{platform.python_implementation()} {platform.python_version()}, process {pinned}, "
+        f"load average {items[0]['load']:.1f} at the start (the machine is shared): "
         f"{first['total']:,} issued credentials' lifecycle entries (2 bits each) over "
         f"{first['providers']} providers (shares ∝ 1/i^0.7) on {first['lists']} lists of "
         f"{first['list_size']:,} entries (full lists rolled over), "
