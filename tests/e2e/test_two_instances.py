@@ -47,7 +47,7 @@ class Pair:
 
 def _start(service: str, port: int, env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-        [GUNICORN, "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+        [GUNICORN, "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--timeout", "60", f"{service}:create_app()"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
