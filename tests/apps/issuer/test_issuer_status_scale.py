@@ -163,10 +163,11 @@ def test_revocations_api(service, acme, client):
                         json={"ids": [records[0].id], "reason": "Course withdrawn"})
     assert again.status_code == 409
     assert again.mimetype == "application/problem+json"
-    for body, status in [({"ids": "x", "reason": "r"}, 422), ({"ids": ["a"]}, 404),
+    for body, status in [({"ids": "x", "reason": "r"}, 422), ({"ids": ["a"]}, 422),
+                         ({"ids": ["a"], "reason": "r"}, 404),
                          ({"ids": [records[0].id], "reason": "r", "extra": 1}, 400)]:
         response = client.post("/api/v1/revocations", headers=headers, json=body)
-        assert response.status_code in (status, 422), (body, response.json)
+        assert response.status_code == status, (body, response.json)
         assert response.mimetype == "application/problem+json"
     assert client.post("/api/v1/revocations", json={"ids": ["a"], "reason": "r"}
                        ).status_code == 401
