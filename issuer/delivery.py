@@ -29,6 +29,7 @@ from passport_vc.errors import (
     PassportError,
 )
 from passport_vc.proofs.jose import read_unverified
+from passport_web.settings import require_secret
 from passport_web.sql import Database
 from schemas.builder import CONTEXTS, CREDENTIAL_TYPES
 
@@ -93,7 +94,8 @@ class DeliveryService:
 
     # --- offers -------------------------------------------------------------------------------
     def _code_for(self, offer_id: str) -> str:
-        mac = hmac.new(self.config.secret_key.encode("utf-8"),
+        # derived from SECRET_KEY, so every machine (sharing it) serves the same offer code
+        mac = hmac.new(require_secret(self.config.secret_key).encode("utf-8"),
                        b"pre-authorized-code:" + offer_id.encode("ascii"), hashlib.sha256)
         return oid4vci_b64(mac.digest())
 
