@@ -12,13 +12,17 @@ MAX_INPUT_BYTES = 512 * 1024
 MAX_DEPTH = 48
 MAX_NODES = 50_000
 JWT_PATTERN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\Z")
+# RFC 9901 compact SD-JWT: <JWT>~<disclosure>~...~<optional KB-JWT>
+SD_JWT_PATTERN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*~"
+                            r"(?:[A-Za-z0-9_-]+~)*"
+                            r"(?:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?\Z")
 
 
 @dataclass(frozen=True)
 class UnverifiedInput:
     """What the caller gave us, identified but not yet trusted."""
 
-    kind: str  # "json" | "jwt"
+    kind: str  # "json" | "jwt" | "sd-jwt"
     value: dict | str
 
 
@@ -93,5 +97,7 @@ def read_unverified(value: dict | str | bytes) -> UnverifiedInput:
                            "check. Open it in the worker's wallet to receive the credential.")
     if JWT_PATTERN.match(text):
         return UnverifiedInput("jwt", text)
+    if SD_JWT_PATTERN.match(text):
+        return UnverifiedInput("sd-jwt", text)
     raise ParsingError("This is not a credential: expected JSON, a JWT or a Skills Passport QR "
                        "code")

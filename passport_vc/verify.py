@@ -38,7 +38,8 @@ from .keys import PublicKey
 from .proofs import data_integrity
 from .result import VerificationResult
 
-ENVELOPED_PREFIXES = ("data:application/vc+jwt,", "data:application/vc+sd-jwt,")
+ENVELOPED_PREFIXES = ("data:application/vc+jwt,", "data:application/vc+sd-jwt,",
+                      "data:application/dc+sd-jwt,")
 MAX_CREDENTIALS_IN_PRESENTATION = 100
 
 
@@ -71,6 +72,8 @@ class Verifier:
             return result
         if given.kind == "jwt":
             self._verify_credential_jwt(given.value, result)
+        elif given.kind == "sd-jwt":
+            self._verify_credential_sd_jwt(given.value, result)
         else:
             self._verify_credential_ld(given.value, result)
         return result
@@ -131,6 +134,52 @@ class Verifier:
         self._binding_for(verified.kid, result.facts["issuer"], "assertionMethod",
                           "issuer_binding", result)
         self._check_common(document, result, now)
+
+    def verify_sd_jwt_vc(self, presentation: str, *, nonce: str | None = None,
+                         audience: str | None = None) -> VerificationResult:
+        """An SD-JWT VC (``dc+sd-jwt``); with ``nonce``/``audience`` its key binding must
+        answer that request. ``facts["disclosed"]`` names the claims the holder revealed."""
+        result = VerificationResult("credential")
+        self._verify_credential_sd_jwt(presentation, result, nonce=nonce, audience=audience)
+        return result
+
+    def _verify_credential_sd_jwt(self, token: str, result: VerificationResult, *,
+                                  nonce: str | None = None, audience: str | None = None) -> None:
+        from .sd_jwt_vc import credential_view, verify_sd_jwt_vc
+
+        result.facts["format"] = "dc+sd-jwt"
+        bound: list[tuple[str, str]] = []
+
+        def issuer_key(iss: str, kid: str) -> PublicKey:
+            bound.append((iss, kid))
+            return self._resolve_key(kid)
+
+        try:
+            verified = verify_sd_jwt_vc(token, issuer_key=issuer_key, nonce=nonce,
+                                        audience=audience, clock=self.clock)
+        except PassportError as error:
+            part = error.extra.get("part")
+            result.failed("holder_binding" if part == "key_binding" else "proof", error)
+            return
+        iss, kid = bound[-1]
+        document = credential_view(verified.claims)
+        result.document = document
+        result.facts.update(issuer=iss, verification_method=kid,
+                            cryptosuite=verified.header.get("alg"),
+                            vct=verified.claims.get("vct"),
+                            disclosed=verified.disclosed_names,
+                            withheld=verified.undisclosed, claims=verified.claims)
+        result.passed("structure", "The credential is well formed")
+        result.passed("proof", "The signature is valid", alg=verified.header.get("alg"))
+        if not self._binding_for(kid, iss, "assertionMethod", "issuer_binding", result):
+            return
+        if verified.key_binding is not None:
+            result.passed("holder_binding", "It was sent by the wallet the credential was "
+                          "issued to" + (" for this request" if nonce else ""))
+        elif verified.holder_key is not None:
+            result.warn("The credential was not signed by the worker's wallet when it was "
+                        "shared, so it may be a copy")
+        self._check_common(document, result, self.clock())
 
     # --- shared checks --------------------------------------------------------------------------
     def _resolve_key(self, verification_method: str) -> PublicKey:
@@ -275,6 +324,8 @@ class Verifier:
         result = VerificationResult("presentation")
         try:
             given = read_unverified(unverified)
+            if given.kind == "sd-jwt":  # an SD-JWT VC presentation carries its own binding
+                return self.verify_sd_jwt_vc(given.value, nonce=challenge, audience=domain)
             if given.kind != "json":
                 raise MalformedValueError("Presentations are accepted as JSON")
             document = given.value
