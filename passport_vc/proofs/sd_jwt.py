@@ -241,12 +241,14 @@ def verify_sd_jwt(presentation: str, *, key_for: Callable[[dict, dict], PublicKe
                   expected_types: frozenset[str], nonce: str | None = None,
                   audience: str | None = None, clock: Clock = system_clock,
                   require_key_binding: bool | None = None,
-                  max_age: timedelta = KB_MAX_AGE) -> VerifiedSdJwt:
+                  max_age: timedelta = KB_MAX_AGE, check_times: bool = True) -> VerifiedSdJwt:
     """Verify an SD-JWT presentation; raises a PassportError when it fails.
 
     ``key_for(header, unverified_payload)`` returns the issuer's key (the caller resolves the
-    DID). A key binding is required when ``nonce`` or ``audience`` is given (or
-    ``require_key_binding``); one that is present is always checked.
+    DID). ``check_times=False`` leaves ``exp``/``nbf`` to a caller that reports validity as its
+    own check (an expired credential is not a forged one). A key binding is required when
+    ``nonce`` or ``audience`` is given (or ``require_key_binding``); one that is present is
+    always checked.
     """
     from sd_jwt.verifier import SDJWTVerifier
 
@@ -279,7 +281,10 @@ def verify_sd_jwt(presentation: str, *, key_for: Callable[[dict, dict], PublicKe
     except (JWException, ValueError, KeyError, TypeError) as error:
         raise MalformedProofError(f"The SD-JWT's disclosures are not valid: {error}") from None
     now = clock()
-    _check_time(payload, now)
+    if check_times:
+        _check_time(payload, now)
+    else:
+        claim_time(payload, "exp"), claim_time(payload, "nbf")  # still well-formed numbers
     holder = _holder_key(payload)
     wants_binding = require_key_binding or nonce is not None or audience is not None
     key_binding = None
