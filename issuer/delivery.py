@@ -19,7 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 
-from passport_vc import oid4vci
+from passport_vc import oid4vci, sd_jwt_vc
 from passport_vc.did import default_resolver
 from passport_vc.errors import (
     GoneError,
@@ -44,6 +44,12 @@ CONFIGURATIONS = {
         "format": "jwt_vc_json", "types": list(CREDENTIAL_TYPES),
         "name": "Care training certificate (JWT)",
         "description": "A signed record of training completed in adult social care"},
+    "CareTrainingCredential_dc+sd-jwt": {
+        "format": "dc+sd-jwt", "vct": sd_jwt_vc.VCT,
+        "name": "Care training certificate (SD-JWT)",
+        "description": "A signed record of training completed in adult social care; the "
+                       "worker chooses whether to show their name",
+        "claims": sd_jwt_vc.CLAIM_LABELS},
 }
 FORMAT_OF = {config_id: given["format"] for config_id, given in CONFIGURATIONS.items()}
 TX_CODE_LENGTH = 6
@@ -312,6 +318,14 @@ class DeliveryMixin:
             key = self._issuer_key(session, owner)
         if fmt == "jwt_vc_json":
             return issue_credential_jwt(unsigned, key, clock=self.clock)
+        if fmt == "dc+sd-jwt":
+            holder = self._holder_resolver.resolve(holder_did).verification_methods[0]
+            try:
+                return sd_jwt_vc.issue_sd_jwt_vc(unsigned, key, holder.public_key,
+                                                 clock=self.clock)
+            except PassportError as error:
+                raise OAuthError("unsupported_credential_format", "This credential cannot be "
+                                 f"sent as an SD-JWT: {error.detail}") from None
         return issue_credential(unsigned, key, created=self.clock(),
                                 canonicalizer=self.canonicalizer)
 

@@ -40,6 +40,10 @@ MEDIA_TYPE = "dc+sd-jwt"
 ACCEPTED_TYPES = frozenset({MEDIA_TYPE, "vc+sd-jwt"})
 VCT = "https://w3id.org/skills-passport/vct/care-training-credential/v1"
 SELECTIVE = ("name", "birthdate", "result", "evidence")
+# What wallets show for each claim (OID4VCI credential_metadata.claims).
+CLAIM_LABELS = (("name", "Name"), ("birthdate", "Date of birth"), ("result", "Grade"),
+                ("evidence", "Evidence"), ("achievement", "Training"),
+                ("activity_end_date", "Completed on"), ("issuer_name", "Training provider"))
 CONTEXTS = ("https://www.w3.org/ns/credentials/v2",
             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
             "https://w3id.org/skills-passport/v1")
@@ -103,7 +107,11 @@ def twin_claims(credential: dict, *, clock: Clock = system_clock) -> dict:
 
 def issue_sd_jwt_vc(credential: dict, key: IssuerKey, holder: PublicKey, *,
                     clock: Clock = system_clock) -> str:
-    """Issue the ``dc+sd-jwt`` twin of a (validated) training credential, bound to ``holder``."""
+    """Issue the ``dc+sd-jwt`` twin of a training credential, bound to ``holder``. The W3C
+    credential is validated first, so the twin never says what the credential could not."""
+    from .model import validate_credential
+
+    validate_credential(credential, purpose="issue")
     if issuer_id(credential) != key.controller:
         raise KeyBindingError("The credential's issuer does not control this key", path="issuer")
     return issue_sd_jwt(twin_claims(credential, clock=clock), key.signer,
@@ -185,5 +193,5 @@ def credential_view(claims: dict) -> dict:
     return view
 
 
-__all__ = ["ACCEPTED_TYPES", "MEDIA_TYPE", "SELECTIVE", "VCT", "credential_view",
+__all__ = ["ACCEPTED_TYPES", "CLAIM_LABELS", "MEDIA_TYPE", "SELECTIVE", "VCT", "credential_view",
            "issue_sd_jwt_vc", "present_sd_jwt_vc", "twin_claims", "verify_sd_jwt_vc"]
