@@ -175,7 +175,9 @@ class Verifier:
             return
         if verified.key_binding is not None:
             result.passed("holder_binding", "It was sent by the wallet the credential was "
-                          "issued to" + (" for this request" if nonce else ""))
+                          "issued to, for this request" if nonce else "It was signed by the "
+                          "wallet the credential was issued to (when is not known: no request "
+                          "code was checked)")
         elif verified.holder_key is not None:
             result.warn("The credential was not signed by the worker's wallet when it was "
                         "shared, so it may be a copy")

@@ -268,6 +268,9 @@ class VerifierService:
         if isinstance(value, dict) and "VerifiablePresentation" in _types(value):
             result = verifier.verify_presentation(value, challenge=challenge, domain=domain)
             return self._outcome(result, source, trust)
+        if isinstance(value, str) and "~" in value:  # SD-JWT VC: its key binding answers
+            result = verifier.verify_sd_jwt_vc(value, nonce=challenge, audience=domain)
+            return self._outcome(result, source, trust, original=value)
         result = verifier.verify_credential(value)
         return self._outcome(result, source, trust, original=value)
 
@@ -360,8 +363,10 @@ class VerifierService:
             ("Signing key", facts.get("verification_method")),
             ("Signature method", facts.get("cryptosuite")),
             ("Format", {"ldp_vc": "JSON-LD credential (Data Integrity proof)",
-                        "jwt_vc": "JSON Web Token credential (vc+jwt)"}.get(
+                        "jwt_vc": "JSON Web Token credential (vc+jwt)",
+                        "dc+sd-jwt": "SD-JWT credential (the worker chooses what to show)"}.get(
                             facts.get("format"), facts.get("format"))),
+            *_disclosure_lines(facts),
             ("Data model version", facts.get("version")),
             ("Credential ID", summary.get("credential_id")),
             ("Issued to (ID)", summary.get("subject_id")),
@@ -421,6 +426,20 @@ def _embedded(document: dict | None) -> list:
         else:
             found.append(item)
     return found
+
+
+def _disclosure_lines(facts: dict) -> list[tuple[str, str | None]]:
+    """For an SD-JWT VC: which optional details the worker chose to show, and how many not."""
+    if facts.get("format") != "dc+sd-jwt" or "disclosed" not in facts:
+        return []
+    from passport_vc.sd_jwt_vc import CLAIM_LABELS
+
+    labels = dict(CLAIM_LABELS)
+    shown = [labels.get(name, name) for name in facts["disclosed"]]
+    hidden = facts.get("withheld") or 0
+    return [("Shown by the worker", ", ".join(shown) or "None of the optional details"),
+            ("Kept hidden by the worker",
+             f"{hidden} optional detail{'s' if hidden != 1 else ''}" if hidden else "Nothing")]
 
 
 def _line(check) -> CheckLine:

@@ -68,6 +68,8 @@ def _answer(result: VerificationResult):
     body = {"verified": result.verified,
             "checks": [check.name for check in result.checks if check.ok],
             "warnings": result.warnings, "errors": errors}
+    if "disclosed" in result.facts:  # SD-JWT VC: the claims the holder chose to show
+        body["disclosedClaims"] = result.facts["disclosed"]
     if result.credentials:
         body["credentialResults"] = [
             {"verified": inner.verified, "checks": [c.name for c in inner.checks if c.ok],
@@ -83,8 +85,14 @@ def verify_credential():
         raise ParsingError("Send the credential in verifiableCredential",
                            path="verifiableCredential")
     credential = _unwrap(body["verifiableCredential"])
-    _options(body)
-    return _answer(current_state().service.verifier.verify_credential(credential))
+    options = _options(body)
+    verifier = current_state().service.verifier
+    if isinstance(credential, str) and "~" in credential:
+        # An SD-JWT VC: challenge/domain are what its key binding must answer (nonce, aud).
+        return _answer(verifier.verify_sd_jwt_vc(credential.strip(),
+                                                 nonce=options.get("challenge"),
+                                                 audience=options.get("domain")))
+    return _answer(verifier.verify_credential(credential))
 
 
 @bp.post("/presentations/verify")

@@ -124,3 +124,28 @@ def test_did_resolution_errors(client, did, status, error):
     response = client.get(f"/1.0/identifiers/{did}")
     assert response.status_code == status
     assert response.get_json()["didResolutionMetadata"]["error"] == error
+
+
+def test_sd_jwt_vc_with_key_binding_and_disclosed_claims(client, world):
+    from passport_vc.keys import PrivateKey
+    from passport_vc.sd_jwt_vc import issue_sd_jwt_vc, present_sd_jwt_vc
+
+    holder = PrivateKey.generate("Ed25519")
+    unsigned = {k: v for k, v in world.credentials["valid"].items() if k != "proof"}
+    token = issue_sd_jwt_vc(unsigned, world.provider_key, holder.public_key, clock=world.clock)
+    shared = present_sd_jwt_vc(token, [], signer=holder, nonce="c-1",
+                               audience="https://employer.example", clock=world.clock)
+    options = {"challenge": "c-1", "domain": "https://employer.example"}
+    response = client.post("/credentials/verify",
+                           json={"verifiableCredential": shared, "options": options})
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert "holder_binding" in body["checks"] and body["disclosedClaims"] == []
+    replayed = client.post("/credentials/verify", json={
+        "verifiableCredential": shared, "options": {**options, "challenge": "c-2"}})
+    assert replayed.status_code == 400 and "holder_binding" not in replayed.get_json()["checks"]
+    enveloped = {"@context": "https://www.w3.org/ns/credentials/v2",
+                 "type": "EnvelopedVerifiableCredential",
+                 "id": "data:application/dc+sd-jwt," + token}
+    answer = client.post("/credentials/verify", json={"verifiableCredential": enveloped})
+    assert answer.status_code == 200 and answer.get_json()["disclosedClaims"] == ["name"]

@@ -364,3 +364,23 @@ def test_csrf_is_required_on_forms(make_app, sqlite_url, world):
         "payload": json.dumps(world.credentials["valid"])})
     assert response.status_code == 400
     assert "form had expired" in response.get_data(as_text=True)
+
+
+def test_sd_jwt_vc_result_page_says_what_the_worker_showed(anon_app, world):
+    from passport_vc.keys import PrivateKey
+    from passport_vc.sd_jwt_vc import issue_sd_jwt_vc, present_sd_jwt_vc
+
+    holder = PrivateKey.generate("Ed25519")
+    unsigned = {k: v for k, v in world.credentials["valid"].items() if k != "proof"}
+    unsigned["evidence"] = [{"type": ["Evidence"], "narrative": "Observed moving a person"}]
+    token = issue_sd_jwt_vc(unsigned, world.provider_key, holder.public_key, clock=world.clock)
+    shared = present_sd_jwt_vc(token, ["evidence"], signer=holder, nonce="n",
+                               audience="https://employer.example", clock=world.clock)
+    response = anon_app.test_client().post("/check", data={"form": "payload",
+                                                           "payload": shared})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Result: Valid" in page and "Moving and handling of people" in page
+    assert "SD-JWT credential" in page
+    assert "Shown by the worker" in page and "Evidence" in page
+    assert "1 optional detail" in page and "Sam Carer" not in page
