@@ -42,7 +42,7 @@ def result_to_json(result: VerificationResult) -> dict:
     """What is stored: the result, plus the decoded document of a JWT credential (for the
     details page; JSON credentials are their own raw text)."""
     data = {"kind": result.kind, **result.to_json()}
-    if result.facts.get("format") == "jwt_vc" and result.document is not None:
+    if result.facts.get("format") in ("jwt_vc", "dc+sd-jwt") and result.document is not None:
         data["document"] = result.document
     return data
 

@@ -48,6 +48,7 @@ from .record import (
 )
 
 REFUSED_STATES = frozenset({"forged", "malformed"})
+TOKEN_FORMATS = ("jwt_vc", "dc+sd-jwt")  # stored as the token text, not as JSON
 SCOPES = {"receive": "Receive training for me", "present": "Share my training for me",
           "both": "Receive and share my training for me"}
 SCOPE_ALLOWS = {"receive": {"view", "receive"}, "present": {"view", "present"},
@@ -313,7 +314,7 @@ class WalletService:
                            else MalformedValueError)
             raise error_class(_refusal(verdict), state=verdict.state)
         token = None
-        if result.facts.get("format") == "jwt_vc":
+        if result.facts.get("format") in TOKEN_FORMATS:
             from passport_vc.inputs import read_unverified
 
             token = read_unverified(text).value
@@ -393,6 +394,51 @@ class WalletService:
                 "summary": json.loads(row["summary"]), "verification": verification,
                 "document": document}
 
+    def disclosable(self, account_id: str, credential_id: str) -> list[tuple[str, str, object]]:
+        """(claim, label, value) of the details an SD-JWT credential lets the worker show or
+        hide; empty for other formats (they are shared whole)."""
+        from passport_vc.proofs.sd_jwt import disclosable
+        from passport_vc.sd_jwt_vc import CLAIM_LABELS
+
+        row = self._row(account_id, credential_id)
+        if row["format"] != "dc+sd-jwt":
+            return []
+        labels = dict(CLAIM_LABELS)
+        return [(name, labels.get(name, name), value)
+                for name, value in disclosable(row["raw"]).items()]
+
+    def selective_presentation(self, account_id: str, credential_id: str, show: list[str], *,
+                               nonce: str, audience: str, actor: Actor | None = None) -> str:
+        """The SD-JWT credential with only the details in ``show``, signed by the wallet's key
+        for this verifier (``audience``) and request (``nonce``); the sharing is logged."""
+        from passport_vc.sd_jwt_vc import present_sd_jwt_vc
+
+        row = self._row(account_id, credential_id)
+        if row["format"] != "dc+sd-jwt":
+            raise MalformedValueError("Only an SD-JWT credential can be shared with some "
+                                      "details hidden", path="credential")
+        offered = {name for name, _label, _value in self.disclosable(account_id, credential_id)}
+        if not set(show) <= offered:
+            raise MalformedValueError("Choose only details this credential has", path="show")
+        with self.db.reading() as session:
+            key = self._holder_key(session, account_id)
+        shared = present_sd_jwt_vc(row["raw"], list(show), signer=key.signer, nonce=nonce,
+                                   audience=audience, clock=self.clock)
+        hidden = len(offered) - len(set(show))
+        with self.db.transaction() as session:
+            self._log(session, account_id, "shared",
+                      f"{row['title']} with {audience}, showing "
+                      f"{', '.join(sorted(show)) or 'no optional details'}"
+                      f"{f' ({hidden} kept hidden)' if hidden else ''}", actor)
+        return shared
+
+    def _row(self, account_id: str, credential_id: str) -> dict:
+        with self.db.reading() as session:
+            row = st.credential_for(session, account_id, credential_id)
+        if row is None:
+            raise NotFoundError("There is no such training in your record")
+        return row
+
     def recheck(self, account_id: str, credential_id: str | None = None) -> list[Stored]:
         """Verify again (signature, dates and revocation status) and remember when."""
         with self.db.reading() as session:
@@ -466,8 +512,7 @@ class WalletService:
             rows = st.credentials_of(session, account_id)
             key = self._holder_key(session, account_id)
         chosen = self._chosen(rows, credential_ids, self.now())
-        items = [row["raw"] if row["format"] == "jwt_vc" else json.loads(row["raw"])
-                 for row in chosen]
+        items = [_payload(row) for row in chosen]
         presentation = build_presentation(items, key.controller,
                                           presentation_id=f"urn:uuid:{uuid.uuid4()}")
         signed = sign_presentation(presentation, key, challenge=challenge, domain=domain,
@@ -559,6 +604,8 @@ class WalletService:
         name = _file_stem(row["title"], row["id"])
         if row["format"] == "jwt_vc":
             return f"{name}.jwt", "application/vc+jwt", row["raw"].encode()
+        if row["format"] == "dc+sd-jwt":
+            return f"{name}.sd-jwt", "application/dc+sd-jwt", row["raw"].encode()
         text = json.dumps(json.loads(row["raw"]), indent=2, ensure_ascii=False)
         return f"{name}.json", "application/vc+ld+json", text.encode("utf-8")
 
@@ -570,7 +617,7 @@ class WalletService:
             row = st.credential_for(session, account_id, credential_id)
         if row is None:
             raise NotFoundError("There is no such training in your record")
-        return encode_compact(row["raw"] if row["format"] == "jwt_vc" else json.loads(row["raw"]))
+        return encode_compact(_payload(row))
 
     def paper_passport_pdf(self, account_id: str, *, actor: Actor | None = None) -> bytes:
         from passport_vc.qr import encode_compact
@@ -584,7 +631,7 @@ class WalletService:
         items = []
         for row in rows:
             entry = entry_from_row(row, now, due_soon=self.config.due_soon)
-            payload = row["raw"] if row["format"] == "jwt_vc" else json.loads(row["raw"])
+            payload = _payload(row)
             items.append(PaperItem(entry.title, entry.provider_name, entry.completed,
                                    entry.valid_until, entry.verdict.label,
                                    encode_compact(payload)))
@@ -612,8 +659,9 @@ class WalletService:
                 while stem in used:
                     stem += "-" + row["id"][:4]
                 used.add(stem)
-                if row["format"] == "jwt_vc":
-                    name, data = f"credentials/{stem}.jwt", row["raw"]
+                if row["format"] in TOKEN_FORMATS:
+                    suffix = "jwt" if row["format"] == "jwt_vc" else "sd-jwt"
+                    name, data = f"credentials/{stem}.{suffix}", row["raw"]
                 else:
                     name = f"credentials/{stem}.json"
                     data = json.dumps(json.loads(row["raw"]), indent=2, ensure_ascii=False)
@@ -832,6 +880,11 @@ def _optional_text(value: str | None, name: str) -> str | None:
     return value
 
 
+def _payload(row: dict) -> dict | str:
+    """A stored credential as the engine takes it: token text, or the JSON document."""
+    return row["raw"] if row["format"] in TOKEN_FORMATS else json.loads(row["raw"])
+
+
 def _file_stem(title: str, credential_id: str) -> str:
     stem = "".join(char if char.isalnum() else "-" for char in title.lower())
     stem = "-".join(part for part in stem.split("-") if part)[:60]
@@ -850,6 +903,7 @@ README_TEXT = """Skills Passport - your training files
 Each file in the "credentials" folder is one signed training certificate.
 .json files are W3C Verifiable Credentials with a Data Integrity proof.
 .jwt files are W3C Verifiable Credentials secured as JSON Web Tokens (vc+jwt).
+.sd-jwt files are SD-JWT credentials (dc+sd-jwt): you choose which details to show.
 record.csv lists them all. Anyone can check a file with a Skills Passport checker:
 the signature shows who issued it and that it has not been changed.
 """

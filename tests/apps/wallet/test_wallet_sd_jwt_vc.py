@@ -1,0 +1,134 @@
+"""SD-JWT VCs in the wallet: stored as received, shown like any training, shared whole in an
+interview QR, or with only the details the worker chooses (signed by the wallet's key)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from wallet_support import ISSUED_AT, PASSWORD
+
+from passport_vc.did import public_key_from_did_key
+from passport_vc.errors import MalformedValueError
+from passport_vc.qr import decode_compact
+from passport_vc.sd_jwt_vc import issue_sd_jwt_vc
+from wallet.sharing import decrypt_shared
+
+VERIFIER = "https://rosecare.example"
+
+
+def sd_jwt_for(provider, account, course="moving-and-handling", **options) -> str:
+    credential, _ = provider.unsigned(course, holder=account.did, **options)
+    credential["evidence"] = [{"type": ["Evidence"], "narrative": "Observed in practice"}]
+    return issue_sd_jwt_vc(credential, provider.issuer_key, public_key_from_did_key(account.did),
+                           clock=lambda: ISSUED_AT)
+
+
+@pytest.fixture
+def account(service):
+    return service.create_account("amina", PASSWORD, "Amina Okafor")
+
+
+def test_stored_as_received_and_shown_like_any_training(service, provider, account, network):
+    token = sd_jwt_for(provider, account)
+    stored = service.add_credential(account.id, token)
+    assert (stored.format, stored.title, stored.state) == ("dc+sd-jwt",
+                                                            "Moving and handling of people",
+                                                            "valid")
+    assert service.add_credential(account.id, token).duplicate
+    detail = service.credential(account.id, stored.id)
+    assert detail["row"]["raw"] == token
+    assert detail["summary"]["subject_name"] == "Amina Okafor"
+    name, media_type, data = service.download(account.id, stored.id)
+    assert name.endswith(".sd-jwt") and media_type == "application/dc+sd-jwt"
+    assert data.decode() == token
+    assert decode_compact(service.qr_text(account.id, stored.id)) == token
+    assert {claim for claim, _label, _value in service.disclosable(account.id, stored.id)} == {
+        "name", "evidence"}
+
+
+def test_revocation_is_picked_up_on_recheck(service, provider, account):
+    credential, index = provider.unsigned("fire-safety", holder=account.did)
+    token = issue_sd_jwt_vc(credential, provider.issuer_key,
+                            public_key_from_did_key(account.did), clock=lambda: ISSUED_AT)
+    stored = service.add_credential(account.id, token)
+    provider.set("revocation", index)
+    assert service.recheck(account.id, stored.id)[0].verdict.state == "revoked"
+
+
+def test_worker_shows_only_the_details_they_choose(service, provider, account, network):
+    stored = service.add_credential(account.id, sd_jwt_for(provider, account))
+    shared = service.selective_presentation(account.id, stored.id, ["evidence"], nonce="n-9",
+                                            audience=VERIFIER)
+    result = network.verifier().verify_sd_jwt_vc(shared, nonce="n-9", audience=VERIFIER)
+    assert result.verified, result.to_json()
+    assert result.facts["disclosed"] == ["evidence"] and "name" not in result.facts["claims"]
+    log = [entry for entry in service.activity(account.id) if entry["action"] == "shared"]
+    assert "showing evidence (1 kept hidden)" in log[0]["detail"]
+    with pytest.raises(MalformedValueError, match="only details"):
+        service.selective_presentation(account.id, stored.id, ["birthdate"], nonce="n",
+                                       audience=VERIFIER)
+    ldp = service.add_credential(account.id, provider.issue("dignity", holder=account.did)[0])
+    assert service.disclosable(account.id, ldp.id) == []
+    with pytest.raises(MalformedValueError, match="Only an SD-JWT"):
+        service.selective_presentation(account.id, ldp.id, [], nonce="n", audience=VERIFIER)
+
+
+def test_interview_share_carries_the_sd_jwt_whole(service, provider, account, network):
+    service.add_credential(account.id, sd_jwt_for(provider, account, completed=date(2026, 3, 2)))
+    service.add_credential(account.id, provider.issue("dignity", holder=account.did)[0])
+    share = service.create_share(account.id, "all-current", challenge="c-1",
+                                 domain="rosecare.example")
+    presentation = decrypt_shared(service.shared_envelope(share.id), share.url.split("#")[1])
+    ids = [item.get("id", "") for item in presentation["verifiableCredential"]]
+    assert any(value.startswith("data:application/dc+sd-jwt,") for value in ids)
+    result = network.verifier().verify_presentation(presentation, challenge="c-1",
+                                                    domain="rosecare.example")
+    assert result.verified, json.dumps(result.to_json())[:2000]
+    formats = sorted(inner.facts["format"] for inner in result.credentials)
+    assert formats == ["dc+sd-jwt", "ldp_vc"]
+
+
+def test_share_some_page_makes_a_qr_with_only_the_ticked_details(app, service, provider,
+                                                                 account, network):
+    import html
+    import re
+
+    from wallet_support import post, sign_in
+
+    stored = service.add_credential(account.id, sd_jwt_for(provider, account))
+    ldp = service.add_credential(account.id, provider.issue("dignity", holder=account.did)[0])
+    service.create_account("sam", PASSWORD, "Sam Lee")
+    client = app.test_client()
+    sign_in(client, "amina")
+    details = client.get(f"/training/{stored.id}").get_data(as_text=True)
+    assert f"/training/{stored.id}/show-some" in details
+    page = client.get(f"/training/{stored.id}/show-some").get_data(as_text=True)
+    assert 'value="name"' in page and 'value="evidence"' in page and "Amina Okafor" in page
+    missing = post(client, f"/training/{stored.id}/show-some", {"show": ["evidence"]},
+                   token_from=f"/training/{stored.id}/show-some")
+    assert missing.status_code == 400 and "web address" in missing.get_data(as_text=True)
+    made = post(client, f"/training/{stored.id}/show-some",
+                {"show": ["evidence"], "audience": VERIFIER, "code": "check-77"},
+                token_from=f"/training/{stored.id}/show-some")
+    text = made.get_data(as_text=True)
+    assert made.status_code == 200 and "<svg" in text and "It shows Evidence" in text
+    shared = html.unescape(re.search(r'readonly>([^<]+)</textarea>', text).group(1)).strip()
+    result = network.verifier().verify_sd_jwt_vc(shared, nonce="check-77", audience=VERIFIER)
+    assert result.verified and result.facts["disclosed"] == ["evidence"]
+    assert client.get(f"/training/{ldp.id}/show-some").status_code == 400
+    other = app.test_client()
+    sign_in(other, "sam")
+    assert other.get(f"/training/{stored.id}/show-some").status_code == 404
+
+
+def test_offer_client_takes_the_sd_jwt_only_when_nothing_else_is_offered():
+    from wallet.offers import OfferClient
+
+    supported = {"a": {"format": "dc+sd-jwt"}, "b": {"format": "ldp_vc"}}
+    metadata = {"credential_configurations_supported": supported}
+    assert OfferClient.choose({"credential_configuration_ids": ["a", "b"]}, metadata) == [
+        ("b", "ldp_vc")]
+    assert OfferClient.choose({"credential_configuration_ids": ["a"]}, metadata) == [
+        ("a", "dc+sd-jwt")]
