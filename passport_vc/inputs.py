@@ -64,7 +64,8 @@ def parse_json(text: str | bytes, *, max_bytes: int = MAX_INPUT_BYTES) -> object
 
 
 def read_unverified(value: dict | str | bytes) -> UnverifiedInput:
-    """Identify a credential/presentation given as an object, JSON text, JWT or ``SP1:`` QR text."""
+    """Identify a credential/presentation given as an object, JSON text, JWT, SD-JWT, or the
+    text of an ``SP1:`` or ``VP1-`` QR code."""
     if isinstance(value, dict):
         check_shape(value)
         return UnverifiedInput("json", value)
@@ -87,6 +88,10 @@ def read_unverified(value: dict | str | bytes) -> UnverifiedInput:
         if not isinstance(document, dict):
             raise ParsingError("Expected a JSON object")
         return UnverifiedInput("json", document)
+    if text[:4].upper() == "VP1-":  # the Learner Credential Wallet's CBOR-LD QR code
+        from .vpqr import decode_vpqr
+
+        return read_unverified(decode_vpqr(text))
     if text.upper().startswith("SP1"):
         from .qr import decode_compact
 

@@ -259,7 +259,7 @@ class VerifierService:
             if lowered.startswith(("https://", "http://")):
                 return self._check_link(text, challenge, domain, trust, verifier)
             given = read_unverified(text)
-            guessed = "QR code" if text[:3].upper() == "SP1" else "text"
+            guessed = "QR code" if text[:3].upper() in ("SP1", "VP1") else "text"
             source = source or guessed
             value = given.value
         else:

@@ -140,3 +140,14 @@ def test_sd_jwt_vc_shows_what_the_holder_disclosed(world, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["verified"] is True and data["facts"]["format"] == "dc+sd-jwt"
     assert data["facts"]["disclosed"] == ["name"]  # the issued form carries every disclosure
+
+
+def test_vp1_qr_text_from_the_learner_credential_wallet(tmp_path, capsys):
+    from pathlib import Path
+
+    fixture = json.loads((Path(__file__).parents[1] / "vectors" / "vpqr" / "fixture.json")
+                         .read_text(encoding="utf-8"))
+    (tmp_path / "lcw.txt").write_text(fixture["qr"]["cbor-ld-1.0/base32"]["text"] + "\n")
+    assert main(["verify", str(tmp_path / "lcw.txt"), "--no-network",
+                 "--now", "2026-11-24T12:00:00Z"]) == 0
+    assert "Credential from did:key:" in capsys.readouterr().out

@@ -384,3 +384,25 @@ def test_sd_jwt_vc_result_page_says_what_the_worker_showed(anon_app, world):
     assert "SD-JWT credential" in page
     assert "Shown by the worker" in page and "Evidence" in page
     assert "1 optional detail" in page and "Sam Carer" not in page
+
+
+@pytest.mark.parametrize("how", ["paste", "photo"])
+def test_learner_credential_wallet_vp1_qr_is_read(anon_app, how):
+    """VP1- text made by Digital Bazaar's vpqr (tests/vectors/vpqr/make_fixture.py)."""
+    from pathlib import Path
+
+    from passport_vc.qr import qr_png
+
+    fixture = json.loads((Path(__file__).parents[2] / "vectors" / "vpqr" / "fixture.json")
+                         .read_text(encoding="utf-8"))
+    text = fixture["qr"]["cbor-ld-1.0/base45"]["text"]
+    if how == "paste":
+        data = {"form": "payload", "payload": text}
+    else:
+        data = {"form": "photo", "photo": (io.BytesIO(qr_png(text, box_size=4)), "lcw.png")}
+    response = anon_app.test_client().post("/check", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[:3000]
+    # genuine, but its did:key provider is not on this employer's list
+    assert "Result: Provider not recognised" in page
+    assert "Moving and handling of people" in page and "Northfield Care Training" in page
