@@ -432,6 +432,22 @@ class WalletService:
                       f"{f' ({hidden} kept hidden)' if hidden else ''}", actor)
         return shared
 
+    def vpqr_text(self, account_id: str, credential_id: str) -> str | None:
+        """The ``VP1-`` QR text other checkers (the Learner Credential Wallet's) read, when
+        this credential can be one: a JSON-LD credential that fits in one QR code."""
+        from passport_vc.qr import qr_matrix_version
+        from passport_vc.vpqr import encode_vpqr
+
+        row = self._row(account_id, credential_id)
+        if row["format"] != "ldp_vc":
+            return None  # CBOR-LD carries JSON-LD documents, not JWTs
+        try:
+            text = encode_vpqr(json.loads(row["raw"]))
+            qr_matrix_version(text)
+        except PassportError:
+            return None
+        return text
+
     def _row(self, account_id: str, credential_id: str) -> dict:
         with self.db.reading() as session:
             row = st.credential_for(session, account_id, credential_id)

@@ -34,10 +34,13 @@ def details(wallet, credential_id: str):
                                    f"Looked at {item['row']['title']}")
     qr_text = service().qr_text(wallet.owner_id, credential_id)
     version = qr_matrix_version(qr_text)
+    vp1 = service().vpqr_text(wallet.owner_id, credential_id)
     return render_template("wallet/credential.html", item=item, labels=CHECK_LABELS,
                            qr=qr_svg(qr_text, title=f"Offline QR code for "
                                      f"{item['row']['title']}"),
-                           qr_fits_paper=version <= MAX_PAPER_VERSION)
+                           qr_fits_paper=version <= MAX_PAPER_VERSION,
+                           vp1_qr=qr_svg(vp1, title=f"VP1 QR code for {item['row']['title']}")
+                           if vp1 else None)
 
 
 @blueprint.get("/training/<credential_id>/download")

@@ -1,5 +1,6 @@
-"""SD-JWT VCs in the wallet: stored as received, shown like any training, shared whole in an
-interview QR, or with only the details the worker chooses (signed by the wallet's key)."""
+"""Other formats in the wallet. SD-JWT VCs: stored as received, shown like any training, shared
+whole in an interview QR, or with only the details the worker chooses (signed by the wallet's
+key). VP1- QR export of one JSON-LD credential for other checkers."""
 
 from __future__ import annotations
 
@@ -132,3 +133,23 @@ def test_offer_client_takes_the_sd_jwt_only_when_nothing_else_is_offered():
         ("b", "ldp_vc")]
     assert OfferClient.choose({"credential_configuration_ids": ["a"]}, metadata) == [
         ("a", "dc+sd-jwt")]
+
+
+def test_vp1_export_of_a_single_credential_reads_back_and_verifies(app, service, provider,
+                                                                  account, network):
+    from wallet_support import sign_in
+
+    from passport_vc.vpqr import decode_vpqr
+
+    document, _ = provider.issue("fire-safety", holder=account.did)
+    stored = service.add_credential(account.id, document)
+    text = service.vpqr_text(account.id, stored.id)
+    assert text.startswith("VP1-R") and decode_vpqr(text) == document
+    assert network.verifier().verify_credential(text).verified
+    sd = service.add_credential(account.id, sd_jwt_for(provider, account, "dignity"))
+    assert service.vpqr_text(account.id, sd.id) is None  # a JWT is not JSON-LD
+    client = app.test_client()
+    sign_in(client, "amina")
+    page = client.get(f"/training/{stored.id}").get_data(as_text=True)
+    assert "VP1 QR code for Fire safety" in page
+    assert "VP1 QR code" not in client.get(f"/training/{sd.id}").get_data(as_text=True)
