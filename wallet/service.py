@@ -318,6 +318,12 @@ class WalletService:
             from passport_vc.inputs import read_unverified
 
             token = read_unverified(text).value
+        elif result.facts.get("format") == "ob2":  # keep the badge as given, not its view
+            from passport_vc.inputs import read_unverified
+
+            given = read_unverified(text).value
+            token = given if isinstance(given, str) else json.dumps(
+                given, separators=(",", ":"), ensure_ascii=False)
         raw = _raw_text(result.document, token)
         return self._store(account_id, raw, result, verdict, source, actor, now)
 
@@ -557,7 +563,13 @@ class WalletService:
         missing = [item for item in credential_ids if item not in by_id]
         if missing:
             raise NotFoundError("There is no such training in your record")
-        return [by_id[item] for item in dict.fromkeys(credential_ids)]
+        chosen = [by_id[item] for item in dict.fromkeys(credential_ids)]
+        older = [row["title"] for row in chosen if row["format"] == "ob2"]
+        if older:
+            raise MalformedValueError(f"{older[0]} is an older-format badge, which cannot be "
+                                      "put in a signed share. Send the badge file instead.",
+                                      path="credentials")
+        return chosen
 
     def share_address(self, share_id: str) -> str:
         return f"{self.config.public_base}/s/{share_id}"
@@ -622,6 +634,8 @@ class WalletService:
             return f"{name}.jwt", "application/vc+jwt", row["raw"].encode()
         if row["format"] == "dc+sd-jwt":
             return f"{name}.sd-jwt", "application/dc+sd-jwt", row["raw"].encode()
+        if row["format"] == "ob2" and not row["raw"].startswith("{"):
+            return f"{name}.jws", "application/jose", row["raw"].encode()  # a signed badge
         text = json.dumps(json.loads(row["raw"]), indent=2, ensure_ascii=False)
         return f"{name}.json", "application/vc+ld+json", text.encode("utf-8")
 
@@ -675,8 +689,8 @@ class WalletService:
                 while stem in used:
                     stem += "-" + row["id"][:4]
                 used.add(stem)
-                if row["format"] in TOKEN_FORMATS:
-                    suffix = "jwt" if row["format"] == "jwt_vc" else "sd-jwt"
+                if isinstance(_payload(row), str):
+                    suffix = {"jwt_vc": "jwt", "dc+sd-jwt": "sd-jwt"}.get(row["format"], "jws")
                     name, data = f"credentials/{stem}.{suffix}", row["raw"]
                 else:
                     name = f"credentials/{stem}.json"
@@ -898,7 +912,9 @@ def _optional_text(value: str | None, name: str) -> str | None:
 
 def _payload(row: dict) -> dict | str:
     """A stored credential as the engine takes it: token text, or the JSON document."""
-    return row["raw"] if row["format"] in TOKEN_FORMATS else json.loads(row["raw"])
+    if row["format"] in TOKEN_FORMATS or not row["raw"].startswith("{"):
+        return row["raw"]  # a token, or a signed Open Badges 2.0 badge (JWS)
+    return json.loads(row["raw"])
 
 
 def _file_stem(title: str, credential_id: str) -> str:
