@@ -364,7 +364,9 @@ class VerifierService:
             ("Signature method", facts.get("cryptosuite")),
             ("Format", {"ldp_vc": "JSON-LD credential (Data Integrity proof)",
                         "jwt_vc": "JSON Web Token credential (vc+jwt)",
-                        "dc+sd-jwt": "SD-JWT credential (the worker chooses what to show)"}.get(
+                        "dc+sd-jwt": "SD-JWT credential (the worker chooses what to show)",
+                        "ob2": "Open Badges 2.0 badge (older format, checked with the "
+                               "provider's website)"}.get(
                             facts.get("format"), facts.get("format"))),
             *_disclosure_lines(facts),
             ("Data model version", facts.get("version")),

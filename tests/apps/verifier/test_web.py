@@ -406,3 +406,22 @@ def test_learner_credential_wallet_vp1_qr_is_read(anon_app, how):
     # genuine, but its did:key provider is not on this employer's list
     assert "Result: Provider not recognised" in page
     assert "Moving and handling of people" in page and "Northfield Care Training" in page
+
+
+def test_open_badges_2_badge_gets_the_older_format_verdict(anon_app, world):
+    from support.ob2 import ob2_site
+
+    site = ob2_site()
+    badges = (json.dumps(site.hosted()), site.signed())  # published before the fetcher copies
+    app = anon_app
+    state = app.extensions["verifier"]
+    network = FakeNetwork(world, ChainFetcher(StaticFetcher(site.documents, clock=world.clock),
+                                              world.fetcher()))
+    state.service = VerifierService(state.db, state.config, network, state.service.trust)
+    for given in badges:
+        page = app.test_client().post("/check", data={"form": "payload", "payload": given})
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert "Result: Older format – checked with the provider&#39;s website" in text
+        assert "Infection prevention and control" in text
+        assert "Open Badges 2.0 badge (older format" in text

@@ -153,3 +153,30 @@ def test_vp1_export_of_a_single_credential_reads_back_and_verifies(app, service,
     page = client.get(f"/training/{stored.id}").get_data(as_text=True)
     assert "VP1 QR code for Fire safety" in page
     assert "VP1 QR code" not in client.get(f"/training/{sd.id}").get_data(as_text=True)
+
+
+def test_open_badges_2_import_hosted_and_signed_with_an_honest_verdict(service, account,
+                                                                       network, provider):
+    from support.ob2 import ob2_site
+
+    site = ob2_site()
+    hosted, signed = site.hosted(), site.signed()
+    network.fetcher.documents.update({url: json.dumps(doc).encode()
+                                      for url, doc in site.documents.items()})
+    first = service.add_credential(account.id, json.dumps(hosted))
+    second = service.add_credential(account.id, signed)
+    assert (first.format, first.state, second.state) == ("ob2", "older-format", "older-format")
+    assert first.title == "Infection prevention and control"
+    entry = [e for e in service.entries(account.id) if e.id == first.id][0]
+    assert "not signed by a key" in entry.verdict.message
+    assert json.loads(service.credential(account.id, first.id)["row"]["raw"]) == hosted
+    assert service.download(account.id, second.id)[0].endswith(".jws")
+    current = service.add_credential(account.id, provider.issue("dignity",
+                                                                holder=account.did)[0])
+    share = service.create_share(account.id, "all-current")
+    assert share.credential_ids == (current.id,)  # older-format badges are not "current"
+    with pytest.raises(MalformedValueError, match="older-format badge"):
+        service.create_share(account.id, [first.id])
+    # the provider's website withdraws it: the wallet says so on the next check
+    network.fetcher.documents[hosted["id"]] = json.dumps({**hosted, "revoked": True}).encode()
+    assert service.recheck(account.id, first.id)[0].verdict.state == "revoked"
