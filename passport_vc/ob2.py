@@ -36,6 +36,7 @@ from .errors import (
     ParsingError,
     PassportError,
     ProofVerificationError,
+    TooLargeError,
     UnsupportedAlgorithmError,
 )
 from .inputs import parse_json
@@ -160,7 +161,8 @@ def check_hosted(given: dict, fetch) -> Ob2Outcome:
     _check_hosted_origin(assertion_id, issuer)
     _dates(assertion)
     outcome = Ob2Outcome("hosted", assertion, badge, issuer)
-    if _canonical(assertion) != _canonical(given):
+    reference_only = set(given) <= {"@context", "type", "id", "verification"}
+    if not reference_only and _canonical(assertion) != _canonical(given):
         outcome.notes.append("The provider's website now shows this badge differently from "
                              "the copy given; the website's version is shown")
     return outcome
@@ -267,4 +269,63 @@ def recipient_note(assertion: dict) -> str | None:
 
 
 __all__ = ["Ob2Outcome", "check_hosted", "check_signed", "credential_view", "is_ob2_assertion",
-           "is_ob2_jws", "recipient_note"]
+           "is_ob2_jws", "recipient_note", "unbake"]
+
+
+# --- baked badges (OB 2.0 "Baking": PNG iTXt chunk "openbadges", SVG <openbadges:assertion>) ---
+SVG_NAMESPACE = "http://openbadges.org"
+MAX_BAKED_BYTES = 2 * 1024 * 1024
+MAX_BAKED_PIXELS = 16_000_000
+
+
+def _baked_png(data: bytes) -> str | None:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_BAKED_PIXELS:  # .text decodes the pixels: no bombs
+                raise TooLargeError("The badge image is too large")
+            text = image.text.get("openbadges") if hasattr(image, "text") else None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise ParsingError("The badge image could not be read") from None
+    return text if isinstance(text, str) else None
+
+
+def _baked_svg(data: bytes) -> str | None:
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
+    try:
+        root = ElementTree.fromstring(data)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError):
+        raise ParsingError("The badge image (SVG) could not be read") from None
+    element = root.find(f".//{{{SVG_NAMESPACE}}}assertion")
+    if element is None:
+        return None
+    inner = (element.text or "").strip()
+    return inner or element.get("verify")
+
+
+def unbake(data: bytes) -> str | None:
+    """The badge a baked PNG or SVG image carries, as credential text: the assertion JSON, a
+    signed badge (JWS), or, for an image holding only the assertion's address, a hosted-badge
+    reference that the checks fetch from the provider's website. None: not a baked badge."""
+    if not isinstance(data, bytes | bytearray) or len(data) > MAX_BAKED_BYTES:
+        return None
+    head = bytes(data[:512]).lstrip()
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        baked = _baked_png(bytes(data))
+    elif head.startswith((b"<svg", b"<?xml")) and SVG_NAMESPACE.encode() in data:
+        baked = _baked_svg(bytes(data))
+    else:
+        return None
+    if baked is None:
+        return None
+    baked = baked.strip()
+    if baked.startswith("https://"):
+        return json.dumps({"@context": CONTEXT, "type": "Assertion", "id": baked,
+                           "verification": {"type": "hosted"}})
+    return baked

@@ -240,6 +240,11 @@ class VerifierService:
         verifier = self.verifier.revalidating() if fresh else self.verifier
         trust = trust if trust is not None else self.trust_for(organisation_id)
         if isinstance(text_or_doc, bytes):
+            from passport_vc.ob2 import unbake
+
+            baked = unbake(text_or_doc)  # an Open Badges 2.0 badge baked into its image
+            if baked is not None:
+                text_or_doc = baked.encode("utf-8")
             if len(text_or_doc) > MAX_INPUT_BYTES:
                 raise TooLargeError(f"This is larger than {MAX_INPUT_BYTES // 1024} KB, so it "
                                     "is not a credential")

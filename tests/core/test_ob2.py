@@ -109,3 +109,44 @@ def test_none_and_hmac_algorithms_never_reach_the_crypto():
         result, _ = check(site, header.decode() + "." + payload + ".c2ln")
         assert failed(result) == ["proof"]
         assert "not accepted" in result.check("proof").message
+
+
+def test_baked_png_and_svg_badges_are_unbaked_and_checked():
+    import json
+
+    from support.ob2 import baked_png, baked_svg
+
+    from passport_vc.ob2 import unbake
+
+    site = ob2_site()
+    hosted = site.hosted()
+    token = site.signed()
+    by_address = unbake(baked_png(hosted["id"]))  # the image holds only the address
+    result, verdict = check(site, by_address)
+    assert result.verified and verdict.state == "older-format"
+    assert not any("differently" in w["message"] for w in result.warnings)
+    assert json.loads(unbake(baked_png(json.dumps(hosted)))) == hosted
+    assert unbake(baked_svg(token)) == token
+    assert check(site, unbake(baked_svg(token)))[1].state == "older-format"
+    assert json.loads(unbake(baked_svg(hosted["id"], json.dumps(hosted)))) == hosted
+
+
+def test_images_that_are_not_badges_or_are_hostile():
+    import io
+
+    import pytest
+    from PIL import Image
+
+    from passport_vc.errors import ParsingError
+    from passport_vc.ob2 import unbake
+
+    plain = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(plain, format="PNG")
+    assert unbake(plain.getvalue()) is None
+    assert unbake(b'{"not": "an image"}') is None
+    with pytest.raises(ParsingError):
+        unbake(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    entity_bomb = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+                   b'<svg xmlns:openbadges="http://openbadges.org">&a;</svg>')
+    with pytest.raises(ParsingError):
+        unbake(entity_bomb)

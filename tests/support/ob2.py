@@ -71,3 +71,25 @@ def ob2_site() -> Ob2Site:
                       "issuer": ISSUER, "revokedAssertions": []},
     })
     return site
+
+
+def baked_png(content: str) -> bytes:
+    """A PNG badge image with ``content`` in its iTXt chunk "openbadges" (OB 2.0 Baking)."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("openbadges", content)
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (0, 94, 165)).save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+def baked_svg(verify: str, inner: str = "") -> bytes:
+    """An SVG badge with an <openbadges:assertion> element (OB 2.0 Baking)."""
+    body = f"<![CDATA[{inner}]]>" if inner else ""
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+            f'xmlns:openbadges="http://openbadges.org" width="64" height="64">'
+            f'<openbadges:assertion verify="{verify}">{body}</openbadges:assertion>'
+            f'<circle cx="32" cy="32" r="30" fill="#005ea5"/></svg>').encode()

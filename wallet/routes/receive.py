@@ -92,8 +92,11 @@ def add_file(wallet):
     try:
         if len(data) > MAX_UPLOAD:
             raise MalformedValueError("The file is larger than 1 MB, so it is not a certificate")
+        from passport_vc.ob2 import unbake
+
+        text = unbake(data)  # an Open Badges 2.0 badge baked into its PNG or SVG image
         try:
-            text = data.decode("utf-8-sig")
+            text = text if text is not None else data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise MalformedValueError("This file is not a certificate file. If it is a photo "
                                       "of a QR code, use 'Upload a photo of a QR code'.") from None

@@ -425,3 +425,20 @@ def test_open_badges_2_badge_gets_the_older_format_verdict(anon_app, world):
         assert "Result: Older format – checked with the provider&#39;s website" in text
         assert "Infection prevention and control" in text
         assert "Open Badges 2.0 badge (older format" in text
+
+
+def test_baked_svg_badge_upload_gets_the_older_format_verdict(anon_app, world):
+    from support.ob2 import baked_svg, ob2_site
+
+    site = ob2_site()
+    token = site.signed()
+    state = anon_app.extensions["verifier"]
+    network = FakeNetwork(world, ChainFetcher(StaticFetcher(site.documents, clock=world.clock),
+                                              world.fetcher()))
+    state.service = VerifierService(state.db, state.config, network, state.service.trust)
+    upload = io.BytesIO(baked_svg(token))
+    response = anon_app.test_client().post("/check", data={
+        "form": "credential_file", "credential_file": (upload, "badge.svg")})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Result: Older format" in text and "signed with a key the provider" in text

@@ -180,3 +180,24 @@ def test_open_badges_2_import_hosted_and_signed_with_an_honest_verdict(service, 
     # the provider's website withdraws it: the wallet says so on the next check
     network.fetcher.documents[hosted["id"]] = json.dumps({**hosted, "revoked": True}).encode()
     assert service.recheck(account.id, first.id)[0].verdict.state == "revoked"
+
+
+def test_a_baked_badge_image_uploads_as_an_older_format_badge(app, service, account, network):
+    import io
+
+    from support.ob2 import baked_png, ob2_site
+    from wallet_support import post, sign_in
+
+    site = ob2_site()
+    hosted = site.hosted()
+    network.fetcher.documents.update({url: json.dumps(doc).encode()
+                                      for url, doc in site.documents.items()})
+    client = app.test_client()
+    sign_in(client, "amina")
+    response = post(client, "/add/file", {"file": (io.BytesIO(baked_png(hosted["id"])),
+                                                   "badge.png")}, token_from="/add",
+                    content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+    [entry] = service.entries(account.id)
+    assert (entry.format, entry.verdict.state) == ("ob2", "older-format")
+    assert entry.title == "Infection prevention and control"
