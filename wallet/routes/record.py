@@ -34,13 +34,21 @@ def details(wallet, credential_id: str):
                                    f"Looked at {item['row']['title']}")
     qr_text = service().qr_text(wallet.owner_id, credential_id)
     version = qr_matrix_version(qr_text)
-    vp1 = service().vpqr_text(wallet.owner_id, credential_id)
     return render_template("wallet/credential.html", item=item, labels=CHECK_LABELS,
                            qr=qr_svg(qr_text, title=f"Offline QR code for "
                                      f"{item['row']['title']}"),
                            qr_fits_paper=version <= MAX_PAPER_VERSION,
-                           vp1_qr=qr_svg(vp1, title=f"VP1 QR code for {item['row']['title']}")
-                           if vp1 else None)
+                           has_vp1=item["row"]["format"] == "ldp_vc")
+
+
+@blueprint.get("/training/<credential_id>/vp1")
+@wallet_page("present")
+def vp1(wallet, credential_id: str):
+    """The VP1- (CBOR-LD) QR code, for checkers built for the Learner Credential Wallet."""
+    item = service().credential(wallet.owner_id, credential_id)
+    text = service().vpqr_text(wallet.owner_id, credential_id)
+    qr = qr_svg(text, title=f"VP1 QR code for {item['row']['title']}") if text else None
+    return render_template("wallet/vp1.html", item=item, qr=qr), 200 if qr else 404
 
 
 @blueprint.get("/training/<credential_id>/download")

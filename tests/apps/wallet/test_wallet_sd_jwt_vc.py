@@ -150,9 +150,14 @@ def test_vp1_export_of_a_single_credential_reads_back_and_verifies(app, service,
     assert service.vpqr_text(account.id, sd.id) is None  # a JWT is not JSON-LD
     client = app.test_client()
     sign_in(client, "amina")
-    page = client.get(f"/training/{stored.id}").get_data(as_text=True)
-    assert "VP1 QR code for Fire safety" in page
-    assert "VP1 QR code" not in client.get(f"/training/{sd.id}").get_data(as_text=True)
+    assert f"/training/{stored.id}/vp1" in client.get(f"/training/{stored.id}").get_data(
+        as_text=True)
+    page = client.get(f"/training/{stored.id}/vp1")
+    assert page.status_code == 200 and "VP1 QR code for Fire safety" in page.get_data(
+        as_text=True)
+    assert f"/training/{sd.id}/vp1" not in client.get(f"/training/{sd.id}").get_data(
+        as_text=True)
+    assert client.get(f"/training/{sd.id}/vp1").status_code == 404
 
 
 def test_open_badges_2_import_hosted_and_signed_with_an_honest_verdict(service, account,
