@@ -105,6 +105,9 @@ def _print_result(result: VerificationResult, indent: str = "") -> None:
               f"{check.message}")
     for warning in result.warnings:
         print(f"{indent}  [   NOTE] {warning['message']}")
+    if facts.get("format") == "dc+sd-jwt" and "disclosed" in facts:
+        shown = ", ".join(facts["disclosed"]) or "nothing optional"
+        print(f"{indent}  Shown by the holder: {shown}; kept hidden: {facts['withheld']}")
     for index, inner in enumerate(result.credentials, 1):
         print(f"{indent}  Credential {index}:")
         _print_result(inner, indent + "    ")
@@ -122,6 +125,9 @@ def run(args: argparse.Namespace) -> int:
         if is_presentation:
             result = verifier.verify_presentation(given.value, challenge=args.challenge,
                                                   domain=args.domain)
+        elif given.kind == "sd-jwt":  # its key binding answers --challenge / --domain
+            result = verifier.verify_sd_jwt_vc(given.value, nonce=args.challenge,
+                                               audience=args.domain)
         else:
             result = verifier.verify_credential(given.value)
     except PassportError as error:

@@ -17,8 +17,9 @@ from .inputs import MAX_INPUT_BYTES, parse_json
 ENVELOPED_CREDENTIAL = "EnvelopedVerifiableCredential"
 ENVELOPED_PRESENTATION = "EnvelopedVerifiablePresentation"
 # media type -> what the payload is; JOSE tokens stay text, JSON-LD is parsed
-TOKEN_TYPES = {"application/vc+jwt", "application/vc+sd-jwt", "application/vp+jwt",
-               "application/vp+sd-jwt"}
+# (application/dc+sd-jwt: the IETF SD-JWT VC type, which replaced vc+sd-jwt in its draft -06)
+TOKEN_TYPES = {"application/vc+jwt", "application/vc+sd-jwt", "application/dc+sd-jwt",
+               "application/vp+jwt", "application/vp+sd-jwt"}
 JSON_TYPES = {"application/vc", "application/vp", "application/vc+ld+json",
               "application/vp+ld+json"}
 COSE_TYPES = {"application/vc+cose", "application/vp+cose"}

@@ -262,3 +262,36 @@ def test_answering_in_a_real_browser_is_accessible(verifier_and_wallet):
             assert page.locator("h1").inner_text() == "Your training was sent"
         finally:
             browser.close()
+
+
+def test_worker_answers_with_an_sd_jwt_showing_only_what_they_tick(verifier_and_wallet):
+    from wallet_support import ISSUED_AT
+
+    from passport_vc.did import public_key_from_did_key
+    from passport_vc.sd_jwt_vc import issue_sd_jwt_vc
+
+    verifier, wallet, provider, base = verifier_and_wallet
+    service = wallet.extensions["wallet"]
+    account = service.create_account("amina", PASSWORD, "Amina Okafor")
+    credential, _ = provider.unsigned("moving-and-handling", holder=account.did)
+    credential["evidence"] = [{"type": ["Evidence"], "narrative": "Observed hoist transfer"}]
+    token = issue_sd_jwt_vc(credential, provider.issuer_key, public_key_from_did_key(account.did),
+                            clock=lambda: ISSUED_AT)
+    stored = service.add_credential(account.id, token)
+    employer, ask_path, link = _employer_asks(verifier)
+    state = ask_path.rsplit("/", 1)[1]
+    worker = wallet.test_client()
+    sign_in(worker, "amina")
+    page = post(worker, "/answer", {"request": link}, token_from="/answer").get_data(
+        as_text=True)
+    assert f'value="{stored.id}" checked' in page and 'name="show" type="checkbox"' in page
+    sent = post(worker, "/answer/send", {"credentials": [stored.id], "show": ["evidence"]},
+                token_from="/answer")
+    assert sent.status_code == 200, sent.get_data(as_text=True)[:2000]
+    status = employer.get(f"/oid4vp/status/{state}").get_json()
+    result = employer.get(status["result_url"]).get_data(as_text=True)
+    assert "Result: Valid" in result and "Moving and handling of people" in result
+    assert "Shown by the worker" in result and "Evidence" in result
+    assert "Amina Okafor" not in result
+    shared = [e for e in service.activity(account.id) if e["action"] == "shared"]
+    assert any("showing evidence" in e["detail"] for e in shared)
