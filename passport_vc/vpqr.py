@@ -68,6 +68,7 @@ def _payload_bytes(text: str) -> bytes:
 def decode_vpqr(text: str) -> dict:
     """The JSON-LD document (a credential or presentation) a ``VP1-`` QR code carries; not
     verified here."""
+    from cbor2 import CBORError
     from cborld import CborldError, decode
 
     if not is_vpqr(text):
@@ -87,7 +88,10 @@ def decode_vpqr(text: str) -> dict:
             document = _decode_legacy(raw)
     except MalformedValueError:
         raise
-    except (CborldError, ValueError, TypeError, KeyError, IndexError, RecursionError) as error:
+    # cborld does not check the shape it is given (a payload that is not a map fails with an
+    # AttributeError), and cbor2 6's errors are no longer ValueErrors.
+    except (CborldError, CBORError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            RecursionError) as error:
         raise ParsingError(f"The VP1 QR code could not be unpacked ({error})") from None
     if not isinstance(document, dict):
         raise ParsingError("The VP1 QR code does not hold a credential")
@@ -105,7 +109,7 @@ def _decode_legacy(raw: bytes) -> object:
 
     try:
         payload = cbor2.loads(raw[len(_LEGACY_COMPRESSED):])
-    except (cbor2.CBORDecodeError, ValueError, OverflowError):
+    except (cbor2.CBORError, ValueError, OverflowError):
         raise ParsingError("The VP1 QR code could not be unpacked") from None
     if raw.startswith(_LEGACY_PLAIN):
         return payload
@@ -116,6 +120,7 @@ def _decode_legacy(raw: bytes) -> object:
 
 def encode_vpqr(document: dict) -> str:
     """``VP1-R`` + base45 of the CBOR-LD 1.0 encoding of ``document`` (what vpqr writes)."""
+    from cbor2 import CBORError
     from cborld import CborldError, encode
 
     if not isinstance(document, dict):
@@ -125,7 +130,7 @@ def encode_vpqr(document: dict) -> str:
                      registry_entry_id=REGISTRY_ENTRY)
     except MalformedValueError:
         raise
-    except (CborldError, ValueError, TypeError, KeyError) as error:
+    except (CborldError, CBORError, ValueError, TypeError, KeyError) as error:
         raise MalformedValueError(f"This credential cannot be made into a VP1 QR code "
                                   f"({error})") from None
     return HEADER + "R" + base45.b45encode(bytes(raw)).decode("ascii")
