@@ -378,10 +378,7 @@ class WalletService:
 
     def credential(self, account_id: str, credential_id: str) -> dict:
         """One credential with everything the details page shows."""
-        with self.db.reading() as session:
-            row = st.credential_for(session, account_id, credential_id)
-        if row is None:
-            raise NotFoundError("There is no such training in your record")
+        row = self._row(account_id, credential_id)
         verification = json.loads(row["verification"])
         document = _document_of(row)
         return {"row": row, "entry": entry_from_row(row, self.now(),
@@ -613,10 +610,7 @@ class WalletService:
     # --- downloads, paper, backup -------------------------------------------------------------
     def download(self, account_id: str, credential_id: str) -> tuple[str, str, bytes]:
         """(file name, media type, bytes) of one credential as it was issued."""
-        with self.db.reading() as session:
-            row = st.credential_for(session, account_id, credential_id)
-        if row is None:
-            raise NotFoundError("There is no such training in your record")
+        row = self._row(account_id, credential_id)
         name = _file_stem(row["title"], row["id"])
         if row["format"] == "jwt_vc":
             return f"{name}.jwt", "application/vc+jwt", row["raw"].encode()
@@ -635,10 +629,7 @@ class WalletService:
 
         if kind not in ("png", "svg"):
             raise NotFoundError("Badges can be downloaded as PNG or SVG")
-        with self.db.reading() as session:
-            row = st.credential_for(session, account_id, credential_id)
-        if row is None:
-            raise NotFoundError("There is no such training in your record")
+        row = self._row(account_id, credential_id)
         if row["format"] not in BAKEABLE_FORMATS:  # an SD-JWT or an older badge is not OB 3.0
             raise NotFoundError("Only Open Badges 3.0 certificates can be downloaded as a badge")
         credential = row["raw"] if row["format"] == "jwt_vc" else json.loads(row["raw"])
@@ -651,10 +642,7 @@ class WalletService:
         """The per-credential offline QR payload (SP1: compressed credential)."""
         from passport_vc.qr import encode_compact
 
-        with self.db.reading() as session:
-            row = st.credential_for(session, account_id, credential_id)
-        if row is None:
-            raise NotFoundError("There is no such training in your record")
+        row = self._row(account_id, credential_id)
         return encode_compact(_payload(row))
 
     def paper_passport_pdf(self, account_id: str, *, actor: Actor | None = None) -> bytes:

@@ -206,3 +206,7 @@ def test_a_baked_badge_image_uploads_as_an_older_format_badge(app, service, acco
     [entry] = service.entries(account.id)
     assert (entry.format, entry.verdict.state) == ("ob2", "older-format")
     assert entry.title == "Infection prevention and control"
+    page = client.get(f"/training/{entry.id}").get_data(as_text=True)
+    assert "Open Badges 2.0 (older format" in page
+    assert "PNG badge" not in page  # re-baking is for Open Badges 3.0 credentials only
+    assert client.get(f"/training/{entry.id}/badge.png").status_code == 404
