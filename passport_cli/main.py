@@ -10,6 +10,7 @@ from passport_vc.errors import PassportError
 
 COMMAND_MODULES = (
     "passport_cli.verify",
+    "passport_cli.sign",
     "passport_cli.keys",
     "passport_cli.demo",
     "passport_cli.issuer",

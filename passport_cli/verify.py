@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import sys
@@ -12,6 +13,7 @@ from passport_vc.clock import fixed_clock, system_clock
 from passport_vc.errors import PassportError
 from passport_vc.result import VerificationResult
 
+SECURING_FORMATS = ("vc+jwt", "vc+cose", "vp+jwt", "vp+cose", "dc+sd-jwt", "data-integrity")
 MARKS = {True: "PASS", False: "FAIL", None: "UNKNOWN"}
 LABELS = {"structure": "Format", "proof": "Signature", "issuer_binding": "Issuer's key",
           "validity": "Dates", "status": "Revocation", "schema": "Schema",
@@ -21,8 +23,9 @@ LABELS = {"structure": "Format", "proof": "Signature", "issuer_binding": "Issuer
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "verify", help="check a credential or presentation",
-        description="Check a credential or presentation (JSON, JWT or the text of a Skills "
-                    "Passport QR code). Exit code 0 only if it is verified.")
+        description="Check a credential or presentation (JSON, a vc+jwt or vp+jwt, a vc+cose "
+                    "or vp+cose as base64 or raw bytes, or the text of a Skills Passport QR "
+                    "code). Exit code 0 only if it is verified.")
     parser.add_argument("file", help="a file, or - to read standard input")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.add_argument("--did-documents", type=Path, metavar="DIR",
@@ -36,6 +39,12 @@ def register(subparsers) -> None:
     parser.add_argument("--challenge", help="the challenge the presentation must answer")
     parser.add_argument("--domain", help="the domain the presentation must be made for")
     parser.add_argument("--now", help="check dates as if it were this time (ISO 8601)")
+    parser.add_argument("--key", type=Path, metavar="FILE",
+                        help="trust only this verification method (JSON with publicKeyJwk or "
+                             "publicKeyMultibase and its controller) instead of resolving DIDs; "
+                             "nothing is fetched")
+    parser.add_argument("--format", choices=SECURING_FORMATS, dest="secured_as",
+                        help="require this securing format (refuse anything else)")
     parser.set_defaults(func=run)
 
 
@@ -69,12 +78,34 @@ def _static_documents(pairs: list[str]) -> dict:
     return documents
 
 
+def _supplied_key_verifier(args: argparse.Namespace):
+    from passport_vc.did.supplied import SuppliedKeyResolver
+    from passport_vc.fetch import StaticFetcher
+    from passport_vc.inputs import parse_json
+    from passport_vc.verify import Verifier
+    from schemas import schema_store
+
+    path = args.key
+    if not path.is_file() or path.stat().st_size > 64 * 1024:
+        raise PassportError(f"There is no key file called {path}")
+    try:
+        resolver = SuppliedKeyResolver(parse_json(path.read_bytes()))
+    except PassportError as error:
+        raise PassportError(f"{path} is not a usable verification method: {error.detail}") \
+            from None
+    clock = fixed_clock(args.now) if args.now else system_clock
+    fetcher = StaticFetcher(_static_documents(args.document))
+    return Verifier(resolver=resolver, fetch=fetcher, clock=clock, schemas=schema_store()), None
+
+
 def build_verifier(args: argparse.Namespace):
     from passport_vc.did import default_resolver
     from passport_vc.fetch import ChainFetcher, StaticFetcher
     from passport_vc.verify import Verifier
     from passport_web.network import Network, NetworkSettings
 
+    if getattr(args, "key", None):
+        return _supplied_key_verifier(args)
     clock = fixed_clock(args.now) if args.now else system_clock
     static = _static_documents(args.document)
     if args.offline:
@@ -117,19 +148,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         text = _read(args.file)
         verifier, bundle = build_verifier(args)
-        from passport_vc.inputs import read_unverified
-
-        given = read_unverified(text)
-        is_presentation = (given.kind == "json"
-                           and "VerifiablePresentation" in _types(given.value))
+        value, is_presentation = identify(text, getattr(args, "secured_as", None))
         if is_presentation:
-            result = verifier.verify_presentation(given.value, challenge=args.challenge,
+            result = verifier.verify_presentation(value, challenge=args.challenge,
                                                   domain=args.domain)
-        elif given.kind == "sd-jwt":  # its key binding answers --challenge / --domain
-            result = verifier.verify_sd_jwt_vc(given.value, nonce=args.challenge,
+        elif isinstance(value, str) and "~" in value:
+            # an SD-JWT VC: its key binding answers --challenge / --domain
+            result = verifier.verify_sd_jwt_vc(value, nonce=args.challenge,
                                                audience=args.domain)
         else:
-            result = verifier.verify_credential(given.value)
+            result = verifier.verify_credential(value)
     except PassportError as error:
         if args.json:
             print(json.dumps({"verified": False, "errors": [error.to_problem()]}, indent=2))
@@ -146,6 +174,60 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.verified else 1
 
 
-def _types(document: dict) -> list:
+def _cose_bytes(data: bytes) -> bytes | None:
+    """Raw COSE_Sign1 bytes (CBOR tag 18 = 0xd2), or base64 text of them; else None."""
+    if data[:1] == b"\xd2":
+        return data
+    text = b"".join(data.split())
+    if not text.startswith(b"0o") or len(text) > 2 * 1024 * 1024:  # base64 of 0xd2 0x84 …
+        return None
+    try:
+        text = text.replace(b"-", b"+").replace(b"_", b"/")
+        return base64.b64decode(text + b"=" * (-len(text) % 4), validate=True)
+    except ValueError:
+        return None
+
+
+def identify(data: bytes, secured_as: str | None) -> tuple[object, bool]:
+    """What to verify and whether it is a presentation. A vp+jwt, vc+cose or vp+cose is
+    wrapped as the Enveloped… object the engine opens; ``secured_as`` (--format) must match."""
+    from passport_vc.inputs import read_unverified
+    from passport_vc.proofs import cose
+    from passport_vc.proofs.jose import read_unverified as read_jwt
+
+    raw_cose = _cose_bytes(data)
+    if raw_cose is not None:
+        kind = cose.read_unverified(raw_cose).kind
+        found = "vc+cose" if kind == "credential" else "vp+cose"
+        value = {"type": "EnvelopedVerifiable" + kind.title(),
+                 "id": f"data:application/{found};base64,"
+                       + base64.b64encode(raw_cose).decode("ascii")}
+    else:
+        given = read_unverified(data)
+        value = given.value
+        if given.kind == "jwt":
+            typ = read_jwt(value)[0].get("typ")
+            found = "vp+jwt" if typ == "vp+jwt" else "vc+jwt"
+            if found == "vp+jwt":
+                value = {"type": "EnvelopedVerifiablePresentation",
+                         "id": "data:application/vp+jwt," + value}
+        elif given.kind == "sd-jwt":
+            found = "dc+sd-jwt"
+        else:
+            types = _types(value)
+            found = "enveloped" if any(str(t).startswith("Enveloped") for t in types) \
+                else "data-integrity"
+    is_presentation = (found.startswith("vp") or "VerifiablePresentation" in _types(value)
+                       or "EnvelopedVerifiablePresentation" in _types(value))
+    if secured_as and found != secured_as:
+        raise PassportError(f"This is not a {secured_as} "
+                            f"({'a ' + found if found != 'enveloped' else 'an enveloped'} "
+                            f"{'presentation' if is_presentation else 'credential'} instead)")
+    return value, is_presentation
+
+
+def _types(document: object) -> list:
+    if not isinstance(document, dict):
+        return []
     value = document.get("type", [])
     return value if isinstance(value, list) else [value]

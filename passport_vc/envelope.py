@@ -1,8 +1,9 @@
 """Enveloped credentials and presentations (VC DM 2.0 §4.13.1, VC-JOSE-COSE §3.2 / §3.3).
 
 An ``EnvelopedVerifiableCredential`` carries a whole secured credential in its ``id`` as a
-``data:`` URL (RFC 2397), e.g. ``data:application/vc+jwt,eyJ…``. Opening one only reads the
-URL: what it gives back is still unverified and goes through the normal checks.
+``data:`` URL (RFC 2397), e.g. ``data:application/vc+jwt,eyJ…`` or
+``data:application/vc+cose;base64,0oRY…``. Opening one only reads the URL: what it gives back
+(token text, COSE bytes or a JSON object) is still unverified and goes through the normal checks.
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ from .inputs import MAX_INPUT_BYTES, parse_json
 ENVELOPED_CREDENTIAL = "EnvelopedVerifiableCredential"
 ENVELOPED_PRESENTATION = "EnvelopedVerifiablePresentation"
 # media type -> what the payload is; JOSE tokens stay text, JSON-LD is parsed
-# (application/dc+sd-jwt: the IETF SD-JWT VC type, which replaced vc+sd-jwt in its draft -06)
+# (application/dc+sd-jwt: an IETF SD-JWT VC, opened as text; W3C's vc+sd-jwt, a VC document
+# secured as an SD-JWT, is refused below)
 TOKEN_TYPES = {"application/vc+jwt", "application/vc+sd-jwt", "application/dc+sd-jwt",
                "application/vp+jwt", "application/vp+sd-jwt"}
 JSON_TYPES = {"application/vc", "application/vp", "application/vc+ld+json",
               "application/vp+ld+json"}
 COSE_TYPES = {"application/vc+cose", "application/vp+cose"}
+SD_JWT_TYPES = {"application/vc+sd-jwt", "application/vp+sd-jwt"}
+# which envelope may carry which media types (a presentation is not a credential)
+KIND_PREFIX = {ENVELOPED_CREDENTIAL: ("application/vc", "application/dc+sd-jwt"),
+               ENVELOPED_PRESENTATION: ("application/vp",)}
 
 
 def is_enveloped(value: object, kind: str = ENVELOPED_CREDENTIAL) -> bool:
@@ -43,7 +49,10 @@ def parse_data_url(url: object, path: str = "id") -> tuple[str, bytes]:
     media_type = parameters[0].strip().lower() or "text/plain"
     try:
         if "base64" in (item.strip().lower() for item in parameters[1:]):
-            raw = base64.b64decode(unquote_to_bytes(data), validate=True)
+            # Padding is optional and whitespace ignorable in practice (VC-JOSE-COSE's own
+            # examples omit the padding); the alphabet is still checked strictly.
+            text = b"".join(unquote_to_bytes(data).split())
+            raw = base64.b64decode(text + b"=" * (-len(text) % 4), validate=True)
         else:
             raw = unquote_to_bytes(data)
     except (binascii.Error, ValueError):
@@ -53,11 +62,19 @@ def parse_data_url(url: object, path: str = "id") -> tuple[str, bytes]:
 
 
 def open_envelope(envelope: dict, *, kind: str = ENVELOPED_CREDENTIAL,
-                  path: str = "id") -> dict | str:
-    """The secured document inside: JWT/SD-JWT text, or a JSON object."""
+                  path: str = "id") -> dict | str | bytes:
+    """The secured document inside: JWT/SD-JWT text, COSE bytes, or a JSON object."""
     if not is_enveloped(envelope, kind):
         raise ParsingError(f"This is not an {kind}", path="type")
     media_type, raw = parse_data_url(envelope.get("id"), path)
+    what = "credential" if kind == ENVELOPED_CREDENTIAL else "presentation"
+    if media_type in TOKEN_TYPES | JSON_TYPES | COSE_TYPES and \
+            not media_type.startswith(KIND_PREFIX[kind]):
+        raise ParsingError(f"An enveloped {what} cannot hold {media_type}", path=path)
+    if media_type in SD_JWT_TYPES:
+        raise UnsupportedAlgorithmError(f"Selective disclosure tokens ({media_type}) are not "
+                                        "checked here; ask for a vc+jwt, vc+cose or Data "
+                                        "Integrity copy", path=path)
     if media_type in TOKEN_TYPES:
         try:
             return raw.decode("ascii").strip()
@@ -69,8 +86,6 @@ def open_envelope(envelope: dict, *, kind: str = ENVELOPED_CREDENTIAL,
             raise ParsingError("The enveloped document is not a JSON object", path=path)
         return document
     if media_type in COSE_TYPES:
-        raise UnsupportedAlgorithmError(f"Credentials secured with COSE ({media_type}) are not "
-                                        "checked here; ask for a vc+jwt or Data Integrity copy",
-                                        path=path)
-    raise ParsingError(f"The enveloped credential has the media type {media_type!r}, which is "
-                       "not a verifiable credential", path=path)
+        return raw
+    raise ParsingError(f"The enveloped {what} has the media type {media_type!r}, which is "
+                       f"not a verifiable {what}", path=path)

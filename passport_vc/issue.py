@@ -118,6 +118,70 @@ def issue_credential_jwt(credential: dict, key: IssuerKey, *,
     return issue_vc_jwt(credential, key.signer, kid=key.verification_method, clock=clock)
 
 
+def issue_credential_cose(credential: dict, key: IssuerKey) -> bytes:
+    """Validate and sign as VC-JOSE-COSE ``application/vc+cose`` (a tagged COSE_Sign1)."""
+    from .model import validate_credential
+    from .proofs.cose import sign_cose
+
+    if not isinstance(credential, dict):
+        raise MalformedValueError("The credential must be a JSON object")
+    if validate_credential(credential, purpose="issue") != "2.0":
+        raise MalformedValueError("Only VC 2.0 credentials can be secured with COSE",
+                                  path="@context")
+    if issuer_id(credential) != key.controller:
+        raise KeyBindingError("The credential's issuer does not control this key", path="issuer")
+    default_canonicalizer().quads({k: v for k, v in credential.items() if k != "proof"})
+    return sign_cose(credential, key.signer, kid=key.verification_method, kind="credential")
+
+
+def _checked_presentation(presentation: dict, key: IssuerKey) -> None:
+    """A presentation to secure with JOSE or COSE: VC 2.0, every term defined, its holder the
+    key's controller, and every credential in it secured (VC-JOSE-COSE §3.1.2: enveloped)."""
+    from .envelope import is_enveloped, parse_data_url
+    from .model import validate_presentation
+
+    if not isinstance(presentation, dict):
+        raise MalformedValueError("The presentation must be a JSON object")
+    if validate_presentation(presentation, purpose="issue") != "2.0":
+        raise MalformedValueError("Only VC 2.0 presentations can be secured this way",
+                                  path="@context")
+    holder = presentation.get("holder")
+    holder = holder.get("id") if isinstance(holder, dict) else holder
+    if holder != key.controller:
+        raise KeyBindingError("The presentation's holder does not control this key",
+                              path="holder")
+    items = presentation.get("verifiableCredential", [])
+    for index, item in enumerate(items if isinstance(items, list) else [items]):
+        path = f"verifiableCredential[{index}]"
+        if is_enveloped(item):
+            media_type, _ = parse_data_url(item.get("id"), path + ".id")
+            if not media_type.startswith("application/vc"):
+                raise MalformedValueError(f"{media_type} is not a credential", path=path)
+        elif not isinstance(item, dict) or item.get("proof") is None:
+            raise MalformedValueError("Every credential in a presentation must be secured "
+                                      "(signed, or an EnvelopedVerifiableCredential)", path=path)
+    default_canonicalizer().quads({k: v for k, v in presentation.items() if k != "proof"})
+
+
+def sign_presentation_jwt(presentation: dict, key: IssuerKey, *, clock: Clock = system_clock,
+                          challenge: str | None = None, domain: str | None = None,
+                          expires: datetime | None = None) -> str:
+    """Validate and secure as ``application/vp+jwt`` (challenge -> nonce, domain -> aud)."""
+    from .proofs.jose import issue_vp_jwt
+
+    _checked_presentation(presentation, key)
+    return issue_vp_jwt(presentation, key.signer, kid=key.verification_method, clock=clock,
+                        nonce=challenge, audience=domain, expires=expires)
+
+
+def sign_presentation_cose(presentation: dict, key: IssuerKey) -> bytes:
+    """Validate and secure as ``application/vp+cose``."""
+    from .proofs.cose import sign_cose
+
+    _checked_presentation(presentation, key)
+    return sign_cose(presentation, key.signer, kid=key.verification_method, kind="presentation")
+
+
 def build_presentation(credentials: list[dict | str], holder: str, *,
                        presentation_id: str | None = None) -> dict:
     """An unsigned VC 2.0 presentation; JWT and SD-JWT credentials become

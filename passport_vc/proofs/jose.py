@@ -45,6 +45,7 @@ ALLOWED_ALGORITHMS = MappingProxyType({
 })
 ANY_ALLOWED_ALGORITHM = frozenset().union(*ALLOWED_ALGORITHMS.values())
 VC_JWT_TYPE = "vc+jwt"
+VP_JWT_TYPE = "vp+jwt"
 LEGACY_TYPES = frozenset({"JWT"})  # plus an absent typ
 REGISTERED_CLAIMS = ("iss", "iat", "nbf", "exp", "jti", "sub", "aud")
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -196,13 +197,9 @@ def issue_vc_jwt(credential: dict, signer: Signer, *, kid: str,
 
 
 def _absolute_kid(kid: object, issuer: str | None) -> str:
-    if not isinstance(kid, str) or not kid:
-        raise MalformedProofError("The token does not say which key signed it (no 'kid')")
-    if kid.startswith("#") and issuer:
-        kid = issuer + kid  # a bare fragment is relative to the issuer's DID
-    if not kid.startswith("did:") or "#" not in kid:
-        raise MalformedProofError(f"The token's key id {kid!r} is not a DID URL")
-    return kid
+    from .cose import absolute_kid
+
+    return absolute_kid(kid, issuer)
 
 
 def claim_time(claims: dict, name: str) -> datetime | None:
@@ -218,15 +215,17 @@ def claim_time(claims: dict, name: str) -> datetime | None:
         raise MalformedValueError(f"The token's {name!r} is not a usable date") from None
 
 
-def _check_time(claims: dict, now: datetime, leeway: timedelta) -> None:
-    claim_time(claims, "iat")
+def _check_time(claims: dict, now: datetime, leeway: timedelta,
+                what: str = "credential") -> None:
+    # ``iat`` is informational: validity comes from nbf/exp (and the credential's own dates),
+    # so a malformed iat (some issuers write a date string) is ignored rather than refused.
     expires = claim_time(claims, "exp")
     if expires is not None and now > expires + leeway:
-        raise RangeError(f"The credential expired on {format_datetime(expires)}")
+        raise RangeError(f"The {what} expired on {format_datetime(expires)}")
     starts = claim_time(claims, "nbf")
     if starts is not None:
         if now < starts - leeway:
-            raise RangeError(f"The credential is not valid until {format_datetime(starts)}")
+            raise RangeError(f"The {what} is not valid until {format_datetime(starts)}")
 
 
 def _legacy_document(claims: dict) -> dict:
@@ -272,8 +271,10 @@ def verify_vc_jwt(token: str, *, public_key_for_kid: Callable[[str], PublicKey],
             raise MalformedProofError("The token carries no credential (no 'vc' claim)")
         unverified_document = _legacy_document(unverified_claims)
     else:
-        if "vc" in unverified_claims:
-            raise MalformedProofError("A vc+jwt carries the credential itself, not a 'vc' claim")
+        if "vc" in unverified_claims or "vp" in unverified_claims:
+            # VC-JOSE-COSE §3.1.1: the names vc and vp MUST NOT be in a vc+jwt's claims
+            raise MalformedProofError("A vc+jwt carries the credential itself, not a 'vc' or "
+                                      "'vp' claim")
         unverified_document = unverified_claims
     issuer = _issuer_of(unverified_document)
     kid = _absolute_kid(unverified_header.get("kid"), issuer)
@@ -296,5 +297,73 @@ def verify_vc_jwt(token: str, *, public_key_for_kid: Callable[[str], PublicKey],
     return VerifiedJwt(header=header, payload=document, kid=kid, claims=registered)
 
 
+# --- vp+jwt (§3.1.2) ----------------------------------------------------------------------------
+def _holder_of(document: dict) -> str | None:
+    holder = document.get("holder")
+    if isinstance(holder, dict):
+        holder = holder.get("id")
+    return holder if isinstance(holder, str) else None
+
+
+def issue_vp_jwt(presentation: dict, signer: Signer, *, kid: str, clock: Clock = system_clock,
+                 nonce: str | None = None, audience: str | None = None,
+                 expires: datetime | None = None) -> str:
+    """Secure a VC 2.0 presentation as ``vp+jwt``: the payload IS the presentation. The
+    verifier's challenge and domain travel as ``nonce`` and ``aud``."""
+    if not isinstance(presentation, dict):
+        raise MalformedValueError("The presentation must be a JSON object")
+    contexts = presentation.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    if first != VC2_CONTEXT:
+        raise MalformedValueError("Only VC 2.0 presentations can be signed as vp+jwt",
+                                  path="@context")
+    holder = _holder_of(presentation)
+    if not holder or not isinstance(kid, str) or kid.split("#", 1)[0] != holder:
+        raise KeyBindingError(f"The key {kid!r} does not belong to the holder {holder}")
+    clashing = [name for name in (*REGISTERED_CLAIMS, "nonce", "vp", "vc") if name in presentation]
+    if clashing:
+        raise MalformedValueError(f"The presentation uses the reserved JWT name {clashing[0]!r}")
+    payload = copy.deepcopy(presentation)
+    payload["iss"] = holder
+    payload["iat"] = int(clock().timestamp())
+    if nonce is not None:
+        payload["nonce"] = nonce
+    if audience is not None:
+        payload["aud"] = audience
+    if expires is not None:
+        payload["exp"] = int(expires.timestamp())
+    return sign_jws(payload, signer, {"kid": kid, "typ": VP_JWT_TYPE})
+
+
+def verify_vp_jwt(token: str, *, public_key_for_kid: Callable[[str], PublicKey],
+                  clock: Clock = system_clock,
+                  leeway: timedelta = timedelta(seconds=60)) -> VerifiedJwt:
+    """Verify a ``vp+jwt``; the key id must name a key of the presentation's holder."""
+    unverified_header, unverified_claims = read_unverified(token)
+    _check_algorithm(unverified_header, None)
+    if unverified_header.get("typ") != VP_JWT_TYPE:
+        raise MalformedProofError(f"The token's type {unverified_header.get('typ')!r} is not a "
+                                  "presentation ('vp+jwt')")
+    if "vp" in unverified_claims or "vc" in unverified_claims:
+        raise MalformedProofError("A vp+jwt carries the presentation itself, not a 'vp' claim")
+    holder = _holder_of(unverified_claims)
+    if not holder:
+        raise KeyBindingError("The presentation names no holder, so no key can be theirs")
+    kid = _absolute_kid(unverified_header.get("kid"), holder)
+    if kid.split("#", 1)[0] != holder:
+        raise KeyBindingError(f"The token was signed with {kid}, which is not a key of the "
+                              f"holder {holder}")
+    header, claims = verify_jws(token, public_key_for_kid(kid), expected_typ={VP_JWT_TYPE})
+    document = {name: value for name, value in claims.items()
+                if name not in (*REGISTERED_CLAIMS, "nonce")}
+    if "iss" in claims and claims["iss"] != _holder_of(document):
+        raise KeyBindingError(f"The token's issuer {claims['iss']!r} is not the presentation's "
+                              f"holder {_holder_of(document)!r}")
+    _check_time(claims, clock(), leeway, "presentation")
+    registered = {name: claims[name] for name in (*REGISTERED_CLAIMS, "nonce") if name in claims}
+    return VerifiedJwt(header=header, payload=document, kid=kid, claims=registered)
+
+
 __all__ = ["ALLOWED_ALGORITHMS", "VerifiedJwt", "issue_vc_jwt", "verify_vc_jwt", "sign_jws",
+           "issue_vp_jwt", "verify_vp_jwt",
            "verify_jws", "read_unverified", "claim_time"]

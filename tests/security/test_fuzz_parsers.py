@@ -5,7 +5,8 @@ memory stays bounded (traced per input).
 Parsers: JSON text, credentials (JSON / JWT / QR text), JWT parts, QR payloads, share links and
 envelopes, CSV files, status lists (encodedList and fetched list credentials), DID documents
 (as JSON, fetched for did:web, did:key / did:jwk identifiers), offer links, vp_tokens, trust
-lists, SD-JWTs, VP1- (CBOR-LD) QR texts and baked badge images. Bombs (deep nesting, compressed payloads) are given on purpose as well.
+lists, SD-JWTs, VP1- (CBOR-LD) QR texts and baked badge images. Bombs (deep nesting, compressed
+payloads) are given on purpose as well.
 """
 
 from __future__ import annotations
