@@ -140,6 +140,11 @@ def test_sd_jwt_vc_shows_what_the_holder_disclosed(world, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["verified"] is True and data["facts"]["format"] == "dc+sd-jwt"
     assert data["facts"]["disclosed"] == ["name"]  # the issued form carries every disclosure
+    assert _verify(world, "issued.txt", "--format", "dc+sd-jwt") == 0
+    capsys.readouterr()
+    assert _verify(world, "issued.txt", "--format", "vc+jwt") != 0
+    assert "This is not a vc+jwt (a dc+sd-jwt credential instead)" in "".join(
+        capsys.readouterr())
 
 
 def test_vp1_qr_text_from_the_learner_credential_wallet(tmp_path, capsys):
