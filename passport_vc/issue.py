@@ -50,6 +50,11 @@ def issuer_id(document: dict) -> str | None:
 
 def _suite(key: IssuerKey, cryptosuite: str | None) -> str:
     suite = cryptosuite or DEFAULT_SUITES.get(key.signer.curve)
+    if suite is None:
+        # P-521: no Data Integrity cryptosuite defines it (ecdsa-rdfc-2019 is P-256 / P-384).
+        raise UnsupportedAlgorithmError(
+            f"A {key.signer.curve} key has no Data Integrity cryptosuite; secure the "
+            "credential as vc+jwt or vc+cose instead")
     if suite not in SIGNING_SUITES:
         raise UnsupportedAlgorithmError(f"Signing with {suite!r} is not allowed")
     return suite
