@@ -9,6 +9,7 @@ README = Path(__file__).resolve().parent / "README.md"
 
 
 def write_section(heading: str, text: str) -> None:
+    text = text.rstrip("\n") + "\n\n"
     current = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n\n"
     start = current.find(heading)
     if start == -1:

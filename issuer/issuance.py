@@ -10,9 +10,11 @@ from datetime import date
 
 from sqlalchemy import insert, update
 
+from passport_vc import sd_jwt_vc
 from passport_vc.clock import parse_datetime
 from passport_vc.errors import ForbiddenError, MalformedValueError, PassportError
 from passport_vc.issue import issue_credential, issue_credential_jwt
+from passport_vc.keys import PublicKey
 from passport_vc.status import lifecycle_entry
 from passport_web.sql import Database
 from schemas.builder import build_training_credential
@@ -84,6 +86,7 @@ class IssuanceService:
 
     def sign_record(self, context: IssuingContext, course: Course, details: dict, *,
                      actor: str | None, replaces: tuple[str, str] | None = None,
+                     renews: str | None = None,
                      batch_id: int | None = None, import_key: str | None = None) -> dict:
         """Build, allocate status entries, sign; returns the row to insert (not inserted)."""
         provider = context.provider
@@ -96,7 +99,7 @@ class IssuanceService:
             assessment_method=details["assessment_method"],
             delivery_mode=details["delivery_mode"], hours=details["hours"],
             evidence_narrative=details["evidence"],
-            replaces=replaces[1] if replaces else None)
+            replaces=replaces[1] if replaces else None, renews=renews)
         # One lifecycle entry (valid / suspended / revoked): Open Badges 3.0 allows a single
         # credentialStatus object.
         list_no, index = context.allocators["message"].allocate()
@@ -104,8 +107,11 @@ class IssuanceService:
                                 index)
         credential = _with_status(credential, entry)
         now = self.clock()
+        # OB 3.0 wants a proof set; ``credential`` was built for this signature and is only read
+        # afterwards, so the signed document may share its parts (no copy).
         signed = issue_credential(credential, context.key, created=now,
-                                  canonicalizer=self.canonicalizer, proof_set=True)  # OB 3.0
+                                  canonicalizer=self.canonicalizer, proof_set=True,
+                                  copy_input=False)
         valid_until = credential.get("validUntil")
         name = details["subject_name"]
         return {
@@ -167,17 +173,59 @@ class IssuanceService:
             record_event(session, owner.id, values["id"], "issue", "Correction", actor, now)
         return self.register.record(values["id"])
 
+    def renew(self, record_id: str, *, completed: date, provider: str | int | None = None,
+              actor: str | None = None, **changes) -> Record:
+        """The refresher was done: issue a new credential for the same worker and course that
+        links to this one (``renews``). The earlier one is left as it is: it stays valid until
+        its own validUntil, so the worker is never without a valid certificate in between."""
+        unknown = sorted(set(changes) - {"assessment_method", "delivery_mode", "hours",
+                                         "evidence"})
+        if unknown:
+            raise MalformedValueError(f"{unknown[0]} cannot be set on a renewal", path=unknown[0])
+        record = self.register.record(record_id, provider=provider)
+        if record.state not in ("active", "suspended"):
+            raise MalformedValueError("Only a credential that is in use can be renewed. Issue "
+                                      "a new one instead.")
+        if not isinstance(completed, date) or completed <= record.completed:
+            raise MalformedValueError("The refresher must have been completed after the "
+                                      f"training it renews ({record.completed:%-d %B %Y})",
+                                      path="completed")
+        owner = self.providers.provider_by_id(record.provider_id)
+        merged = {**record.details, **changes, "completed": completed}
+        course = self.catalogue.course(owner.slug, merged.pop("course_key"))
+        details = self.clean_details(course.key, **merged)
+        now = self.clock()
+        with self.db.transaction() as session:
+            context = IssuingContext(self, session, owner)
+            values = self.sign_record(context, course, details, actor=actor,
+                                      renews=record.credential_id)
+            context.flush()
+            session.execute(insert(records).values(**values))
+            record_event(session, owner.id, record.id, "renewed",
+                         f"Renewed by the credential issued on {now:%-d %B %Y}", actor, now)
+            record_event(session, owner.id, values["id"], "issue", "Renewal", actor, now)
+        return self.register.record(values["id"])
+
     def bound_credential(self, record: Record, holder_did: str | None, fmt: str) -> dict | str:
         """A copy signed for the wallet: bound to ``holder_did``, with the same status entries
         as the register entry."""
-        owner = self.providers.provider_by_id(record.provider_id)
-        unsigned = _bound(record.document, holder_did)
-        with self.db.reading() as session:
-            key = self.providers.signing_key(session, owner)
+        unsigned, key = self._copy_to_sign(record, holder_did)
         if fmt == "jwt_vc_json":
             return issue_credential_jwt(unsigned, key, clock=self.clock)
         return issue_credential(unsigned, key, created=self.clock(),
                                 canonicalizer=self.canonicalizer, proof_set=True)  # OB 3.0
+
+    def sd_jwt_twin(self, record: Record, holder_did: str, holder_key: PublicKey) -> str:
+        """The SD-JWT VC (``dc+sd-jwt``) twin of the register entry: same content and status
+        entries, bound to the wallet's key (``cnf``) and DID (``sub``)."""
+        unsigned, key = self._copy_to_sign(record, holder_did)
+        return sd_jwt_vc.issue_sd_jwt_vc(unsigned, key, holder_key, clock=self.clock)
+
+    def _copy_to_sign(self, record: Record, holder_did: str | None):
+        owner = self.providers.provider_by_id(record.provider_id)
+        with self.db.reading() as session:
+            key = self.providers.signing_key(session, owner)
+        return _bound(record.document, holder_did), key
 
 
 def _with_status(credential: dict, entries: dict | list[dict]) -> dict:

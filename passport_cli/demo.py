@@ -1,9 +1,12 @@
 """``passport demo``: the three services on localhost with a realistic scene, one command.
 
 Issuer on :5001, wallet on :5002, verifier on :5003, each with its own SQLite database in the
-data folder (default ``passport-data/demo``). The first run seeds two training providers (one
-with a rotated key), a care worker whose wallet holds a dozen credentials (one due for refresh,
-one expired, one revoked), and an employer with a small training matrix. Ctrl-C stops all three.
+data folder (default ``passport-data/demo``), and a local SMTP server (aiosmtpd, :5004 when
+free) that keeps the wallet's reminder e-mails in the data folder's ``mailbox/``. The first run
+seeds two training providers (one with a rotated key), a care worker whose wallet holds a dozen
+credentials (one due for refresh, one expired, one revoked, one renewed), and an employer with a
+small training matrix. Every start sends the reminders that are due (safe to repeat) and prints
+the newest. Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     data.mkdir(parents=True, exist_ok=True)
     data.chmod(0o700)  # keys, secrets and everyone's records live here
     ports = {name: args.port_base + offset for offset, name in enumerate(PORTS)}
-    scene = DemoScene(data, ports)
+    scene = DemoScene(data, ports, mail_port=_mail_port(args.port_base + len(PORTS)))
     try:
         servers = scene.start_servers()
     except (OSError, SystemExit):  # werkzeug exits when a port is taken
@@ -78,6 +81,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"Using the demo data in {data} (use --reset to start afresh).",
                   file=sys.stderr)
         details = scene.refresh(json.loads(seeded.read_text(encoding="utf-8")))
+        try:
+            sent = scene.send_reminders()  # as `passport wallet send-reminders` from cron
+            staff = scene.send_staff_reminders()  # as `passport verifier send-reminders`
+            if sent is not None and staff is not None:
+                print(f"Reminder e-mails: {sent.sent + staff.sent} sent now, "
+                      f"{sent.already_sent + staff.already_sent} already sent before.",
+                      file=sys.stderr)
+        except PassportError as error:
+            print(f"Reminder e-mails were not sent: {error.detail}", file=sys.stderr)
         print(scene.welcome(details), flush=True)
         if args.seed_only:
             return 0
@@ -92,6 +104,21 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for server in servers:
             server.stop()
+        if scene.mail_server is not None:
+            scene.mail_server.stop()
+
+
+def _mail_port(wanted: int) -> int:
+    """The demo's mail server port: the one after the services if free, else any free one."""
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", wanted))
+            return wanted
+        except OSError:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
 
 
 def _quiet_logs() -> None:

@@ -32,6 +32,10 @@ class DemoScene:
     apps: dict = field(default_factory=dict)
     # Tests move the verifier's clock forward to see past its status-list cache (5 minutes).
     verifier_clock: object | None = None
+    # The local SMTP server the wallet sends reminders to (passport_cli/demo_mail.py); None:
+    # no e-mail (the wallet still shows refreshers due on the record page).
+    mail_port: int | None = None
+    mail_server: object | None = None
 
     def url(self, service: str) -> str:
         return f"http://localhost:{self.ports[service]}"
@@ -67,6 +71,28 @@ class DemoScene:
                              "since": "2024-01-01T00:00:00Z"}]}, indent=2), encoding="utf-8")
         return path
 
+    def _known_employers(self) -> Path:
+        """The wallet's list of known employers: the demo's verifier is Rosewood's."""
+        path = self.data / "known-employers.json"
+        if not path.is_file():
+            path.write_text(json.dumps({
+                "name": "Demo list of known employers",
+                "employers": [{"host": f"localhost:{self.ports['verifier']}",
+                               "name": EMPLOYER["name"]}]}, indent=2), encoding="utf-8")
+        return path
+
+    @property
+    def mailbox(self) -> Path:
+        return self.data / "mailbox"
+
+    def _mail_settings(self):
+        from passport_web.mail import MailSettings
+
+        if self.mail_port is None:
+            return None
+        return MailSettings(host="127.0.0.1", port=self.mail_port, security="none",
+                            sender="reminders@wallet.localhost", timeout=10)
+
     def configs(self) -> dict:
         from issuer.config import IssuerConfig
         from passport_web.network import NetworkSettings
@@ -86,14 +112,15 @@ class DemoScene:
             "wallet": WalletConfig(
                 database_url=sqlite_url(self.data / "wallet.db"),
                 secret_key=self._secret("wallet"), master_key=master,
-                public_url=self.url("wallet"), network=network),
+                public_url=self.url("wallet"), network=network, mail=self._mail_settings(),
+                known_employers_path=self._known_employers()),
             "verifier": VerifierConfig(
                 database_url=sqlite_url(self.data / "verifier.db"),
                 secret_key=self._secret("verifier"), public_url=self.url("verifier"),
                 instance_dir=self.data / "verifier", trust_list_path=self._trust_list(),
                 wallet_hosts=frozenset({f"localhost:{self.ports['wallet']}"}),
-                network=network, **({"clock": self.verifier_clock} if self.verifier_clock
-                                    else {})),
+                network=network, mail=self._mail_settings(),
+                **({"clock": self.verifier_clock} if self.verifier_clock else {})),
         }
 
     def start_servers(self) -> list[ServerThread]:
@@ -102,6 +129,10 @@ class DemoScene:
         import wallet
 
         configs = self.configs()
+        if self.mail_port is not None:
+            from .demo_mail import MailServer
+
+            self.mail_server = MailServer(self.mail_port, mailbox=self.mailbox).start()
         factories = {"issuer": issuer.create_app, "wallet": wallet.create_app,
                      "verifier": verifier.create_app}
         servers = []
@@ -167,6 +198,10 @@ class DemoScene:
             else:
                 document = issuer_svc.issuance.credential_document(record.id, "ldp_vc", holder)
                 wallet_svc.add_credential(account_id, json.dumps(document))
+        progress("A renewal: Health and safety, refreshed last week (the old one stays valid)")
+        renewal = issuer_svc.issuance.renew(later[6].id, completed=today - timedelta(days=7),
+                                            actor="demo")
+        wallet_svc.accept_offer(account_id, issuer_svc.delivery.create_offer(renewal.id).uri)
         revoked = later[3]
         issuer_svc.status.revoke(revoked.id, "The assessor's sign-off could not be confirmed")
         wallet_svc.recheck(account_id)
@@ -178,7 +213,7 @@ class DemoScene:
         share = wallet_svc.create_share(account_id, "all-current", hours=24 * 7)
         return {"worker": WORKER, "providers": PROVIDERS, "employer": EMPLOYER,
                 "password": PASSWORD, "share_url": share.url, "pending_offer": pending_offer.uri,
-                "revoked_record": revoked.id, "credentials": len(records),
+                "revoked_record": revoked.id, "credentials": len(records) + 1,
                 "account_id": account_id, "pending_record": pending.id}
 
     def refresh(self, details: dict) -> dict:
@@ -192,6 +227,42 @@ class DemoScene:
         except (KeyError, PassportError):
             return details  # data from an older demo: keep the links it printed before
         return {**details, "share_url": share.url, "pending_offer": offer.uri}
+
+    def send_reminders(self):
+        """What ``passport wallet send-reminders`` does, once per start (safe to repeat)."""
+        from passport_web.mail import Mailer
+
+        settings = self._mail_settings()
+        if settings is None:
+            return None
+        with Mailer(settings) as mailer:
+            return self.service("wallet").reminders.send_due(mailer)
+
+    def send_staff_reminders(self):
+        """What ``passport verifier send-reminders`` does: the employer's managers are told
+        about staff training running out (safe to repeat)."""
+        from passport_web.mail import Mailer
+        from verifier.reminders import StaffReminders
+
+        settings = self._mail_settings()
+        if settings is None:
+            return None
+        state = self.apps["verifier"].extensions["verifier"]
+        with Mailer(settings) as mailer:
+            return StaffReminders(state.db, state.config).send_due(mailer)
+
+    def mailbox_text(self, limit: int = 2) -> str:
+        """The newest reminder e-mails in the demo's mailbox, as text to print."""
+        from email import message_from_bytes, policy
+
+        files = sorted(self.mailbox.glob("*.eml"))[-limit:] if self.mailbox.is_dir() else []
+        shown = []
+        for path in files:
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            body = message.get_content().replace("\r\n", "\n").strip()
+            shown.append(f"  To: {message['To']}\n  Subject: {message['Subject']}\n\n"
+                         + "\n".join("    " + line for line in body.splitlines()))
+        return "\n\n".join(shown)
 
     def _seed_employer(self, verifier_svc, issuer_svc, records) -> None:
         """Amina's saved checks plus two colleagues with partial training."""
@@ -224,6 +295,13 @@ class DemoScene:
             outcome = verifier_svc.check(document, organisation_id=organisation)
             for report in outcome.credentials:
                 staff_records.save_record(db, organisation, manager.id, staff_id, report, clock)
+        # ASC-WDS (issue 13): the workplace id and each person's job role (8 care worker,
+        # 7 senior care worker), so "Download for ASC-WDS" works straight away
+        from verifier import asc_wds
+
+        asc_wds.set_establishment_id(db, organisation, "ROSEWOOD1")
+        for name, role in zip(EMPLOYER["staff"], (8, 7, 8), strict=True):
+            asc_wds.set_staff_asc_wds(db, organisation, staff[name], worker_id="", job_role=role)
 
     def welcome(self, details: dict) -> str:
         issuer, wallet, verifier = (self.url(n) for n in ("issuer", "wallet", "verifier"))
@@ -247,7 +325,22 @@ Try this:
      {details['pending_offer']}
   5. Check a credential file from the command line (download one from the wallet first):
      PASSPORT_HTTP_HOSTS={self._http_hosts()} .venv/bin/passport verify FILE
-"""
+  6. In the verifier's training matrix, "Download for ASC-WDS": see what is left out and why,
+     then download the ASC-WDS bulk upload training file.
+  7. In the issuer, open a credential in the register and choose "Issue renewal"; the wallet
+     shows the renewal on top with the earlier completion under it.
+  8. In the verifier, ask with OpenID4VP or a check code: before sharing, Amina's wallet shows
+     who is asking ({EMPLOYER['name']}, on the wallet's list of known employers).
+{self._mail_note()}"""
+
+    def _mail_note(self) -> str:
+        if self.mail_port is None:
+            return ""
+        text = self.mailbox_text()
+        return (f"\nReminder e-mails go to the demo's own mail server (port {self.mail_port});"
+                f" each is also saved in\n  {self.mailbox}/\n"
+                + (f"The newest (to Amina, and to Rosewood's manager about staff):\n\n{text}\n"
+                   if text else "No reminder is due.\n"))
 
     def _http_hosts(self) -> str:
         return ",".join(f"localhost:{port}" for port in self.ports.values())

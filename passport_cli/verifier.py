@@ -1,5 +1,5 @@
 """``passport verifier …``: set up, make an offline trust bundle, re-check saved credentials,
-add employer users."""
+write the ASC-WDS training file, add employer users."""
 
 from __future__ import annotations
 
@@ -40,6 +40,28 @@ def register(subparsers) -> None:
     recheck.add_argument("--organisation", type=int, metavar="ID",
                          help="only this organisation (default: all)")
     recheck.set_defaults(func=run_recheck)
+
+    export = commands.add_parser(
+        "export-asc-wds", help="write an employer's ASC-WDS bulk upload training file",
+        description="Write the ASC-WDS training file of one organisation from its verified "
+                    "training matrix (the same rows as the web page's \"Download for ASC-WDS\"). "
+                    "Certificates left out are listed on stderr with the reason.")
+    export.add_argument("--organisation", required=True, help="the organisation's name")
+    export.add_argument("--layout", choices=("current", "classic"), default="current",
+                        help="current: ASC-WDS since November 2025 (12 columns, TRAININGNAME); "
+                             "classic: the older 8 columns with DESCRIPTION")
+    export.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="where to write the CSV ('-' for standard output)")
+    export.set_defaults(func=run_export_asc_wds)
+
+    remind = commands.add_parser(
+        "send-reminders", help="email managers about staff training running out",
+        description="Email each organisation's managers about staff training that runs out in "
+                    "90, 30 or 7 days (the training matrix), through the SMTP relay in SMTP_*. "
+                    "Safe to run twice, e.g. daily from cron. Progress goes to stderr.")
+    remind.add_argument("--dry-run", action="store_true",
+                        help="list what would be sent, send nothing and record nothing")
+    remind.set_defaults(func=run_send_reminders)
 
     add_user = commands.add_parser(
         "add-user", help="add an employer user (creates the organisation if new)",
@@ -119,6 +141,53 @@ def run_recheck(args: argparse.Namespace) -> int:
 
 
 
+def run_export_asc_wds(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from verifier import build_state, storage
+    from verifier.asc_wds import build_export, export_csv
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    try:
+        state = build_state(_config())
+        o = storage.organisations
+        with state.db.reading() as session:
+            organisation_id = session.execute(select(o.c.id).where(
+                o.c.name == args.organisation)).scalar()
+        if organisation_id is None:
+            print(f"There is no organisation called {args.organisation!r}", file=sys.stderr)
+            return 1
+        now = state.service.clock()
+        trust = state.service.trust_for(organisation_id)
+
+        def recognised_for(provider_id: str) -> tuple[str, ...]:
+            entry = trust.lookup(provider_id, now) if provider_id else None
+            return tuple(entry.recognised_for) if entry else ()
+        export = build_export(state.db, organisation_id, now.date(), recognised_for,
+                              progress=progress)
+        text = export_csv(export, args.layout)
+    except PassportError as error:
+        print(f"The ASC-WDS file was not written: {error.detail}", file=sys.stderr)
+        return 1
+    for row in export.left_out:
+        progress(f"LEFT OUT  {row.staff_name}: {row.title}: {row.reason}")
+    try:
+        if args.output == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.output).write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        print(f"The file could not be written to {args.output}: {error.strerror}",
+              file=sys.stderr)
+        return 1
+    progress(f"Wrote {len(export.rows)} training record{'' if len(export.rows) == 1 else 's'}"
+             f" ({len(export.left_out)} left out)"
+             + ("" if args.output == "-" else f" to {args.output}"))
+    return 0
+
+
 def run_add_user(args: argparse.Namespace) -> int:
     from verifier import build_state
     from verifier.accounts import add_user
@@ -135,3 +204,33 @@ def run_add_user(args: argparse.Namespace) -> int:
         return 1
     print(f"Added {user.name} <{user.email}> as {user.role} of {user.organisation_name}")
     return 0
+
+
+def run_send_reminders(args: argparse.Namespace) -> int:
+    from passport_web.mail import Mailer
+    from verifier import build_state
+    from verifier.reminders import StaffReminders
+
+    def progress(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    try:
+        state = build_state(_config())
+        reminders = StaffReminders(state.db, state.config)
+        if args.dry_run:
+            report = reminders.send_due(dry_run=True, progress=progress)
+            for email, staff_name, title, threshold in report.would_send:
+                print(f"would send: {email}: {staff_name}, {title} ({threshold}-day reminder)")
+            print(f"{len(report.would_send)} reminder(s) would be sent (dry run: nothing sent)")
+            return 0
+        if state.config.mail is None:
+            raise PassportError("SMTP_HOST is not set, so no email can be sent. Set the SMTP_ "
+                                "settings (docs/deploy.md), or use --dry-run.")
+        with Mailer(state.config.mail) as mailer:
+            report = reminders.send_due(mailer, progress=progress)
+    except PassportError as error:
+        print(f"Error: {error.detail}", file=sys.stderr)
+        return 1
+    print(f"{report.sent} email(s) sent about {report.items} staff training(s), "
+          f"{report.already_sent} already sent before, {report.failed} failed")
+    return 1 if report.failed else 0

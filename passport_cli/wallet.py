@@ -61,6 +61,16 @@ def register(subparsers) -> None:
     rekey.add_argument("--new-key-file", type=Path, metavar="FILE",
                        help="file holding the new master key (else PASSPORT_NEW_MASTER_KEY)")
     rekey.set_defaults(func=run_rotate_master_key)
+    remind = commands.add_parser(
+        "send-reminders", help="email workers whose training runs out in 90, 30 or 7 days",
+        description="Email every refresher reminder that is due and not sent yet, through the "
+                    "SMTP relay in SMTP_HOST/SMTP_PORT/SMTP_SECURITY/SMTP_USER/SMTP_PASSWORD/"
+                    "SMTP_FROM. Safe to run twice (e.g. daily from cron): each reminder is sent "
+                    "once. Progress goes to stderr.")
+    common(remind)
+    remind.add_argument("--dry-run", action="store_true",
+                        help="list what would be sent, send nothing and record nothing")
+    remind.set_defaults(func=run_send_reminders)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
 
 
@@ -160,4 +170,28 @@ def run_rotate_master_key(args) -> int:
                            context_column="did", old_master=service.config.master_key_bytes(),
                            new_master=new_master_key(args.new_key_file, os.environ))
         print(report(moved, "wallet key"))
+    return _run(go, args)
+
+
+def run_send_reminders(args) -> int:
+    def go(args):
+        from passport_web.mail import Mailer
+
+        service = _service(args)
+        progress = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+        if args.dry_run:
+            report = service.reminders.send_due(dry_run=True, progress=progress)
+            for email, title, threshold in report.would_send:
+                print(f"would send: {email}: {title} ({threshold}-day reminder)")
+            print(f"{len(report.would_send)} reminder(s) would be sent (dry run: nothing sent)")
+            return 0
+        settings = service.config.mail
+        if settings is None:
+            raise PassportError("SMTP_HOST is not set, so no email can be sent. Set the SMTP_ "
+                                "settings (docs/deploy.md), or use --dry-run.")
+        with Mailer(settings) as mailer:
+            report = service.reminders.send_due(mailer, progress=progress)
+        print(f"{report.sent} reminder(s) sent, {report.already_sent} already sent before, "
+              f"{report.failed} failed")
+        return 1 if report.failed else 0
     return _run(go, args)

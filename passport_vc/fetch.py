@@ -6,7 +6,9 @@ HTTPS only, the host must resolve to public addresses only (resolved once, conne
 address and checked again on the socket, so DNS rebinding cannot slip through — see
 ``passport_vc.egress``), at most three redirects each re-checked against every rule, a size limit
 enforced while streaming, one total deadline, and a TTL cache (RFC 9111
-``Cache-Control: max-age``, capped at one day) that can serve a stale copy when the origin fails.
+``Cache-Control: max-age``, capped) that revalidates with ``If-None-Match`` when the origin gave
+an ``ETag``, can share its copies between processes through a ``SharedTier`` (a table in the
+service's database) and can serve a stale copy, with its true age, when the origin fails.
 
 Everything takes a ``Fetcher`` so tests and offline verification never touch the network.
 """
@@ -40,8 +42,8 @@ from .egress import (
 from .errors import FetchError, FetchForbiddenError, TooLargeError
 
 __all__ = ["AddressPolicy", "CachingFetcher", "ChainFetcher", "Fetched", "Fetcher",
-           "HttpFetcher", "StaticFetcher", "check_url", "is_forbidden_address", "read_limited",
-           "resolve_public", "revalidating"]
+           "HttpFetcher", "SharedTier", "StaticFetcher", "check_url", "is_forbidden_address",
+           "read_limited", "resolve_public", "revalidating"]
 # What a broken connection can raise from below requests (urllib3, http.client, the socket).
 READ_FAILURES = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 USER_AGENT = "skills-passport/0.1 (+https://www.w3.org/TR/vc-data-model-2.0/)"
@@ -66,6 +68,13 @@ class Fetched:
     from_cache: bool = False
     etag: str | None = None
     max_age: int | None = None
+    not_modified: bool = False  # a 304 answer to If-None-Match: ``body`` is empty
+
+    def revalidated(self, answer: Fetched) -> Fetched:
+        """This copy, confirmed unchanged by the origin's 304 ``answer`` just now."""
+        return replace(self, fetched_at=answer.fetched_at, from_cache=False,
+                       etag=answer.etag or self.etag,
+                       max_age=answer.max_age if answer.max_age is not None else self.max_age)
 
     def json(self) -> object:
         from .inputs import parse_json
@@ -91,6 +100,14 @@ def _parse_max_age(cache_control: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_ENTITY_TAG = re.compile(r'(?:W/)?"[\x21\x23-\x7e]{0,200}"\Z')
+
+
+def _is_entity_tag(value: str) -> bool:
+    """An RFC 9110 entity tag we may send back (a header-safe quoted string)."""
+    return isinstance(value, str) and _ENTITY_TAG.match(value) is not None
+
+
 def _media_type(value: str | None) -> str | None:
     if not value:
         return None
@@ -99,6 +116,7 @@ def _media_type(value: str | None) -> str | None:
 
 # --- fetchers --------------------------------------------------------------------------------
 class HttpFetcher:
+    conditional = True  # understands if_none_match
     """GET over HTTPS under ``passport_vc.egress`` rules (addresses checked on every hop and
     every connection, one total deadline, a size cap). Safe to share between threads.
 
@@ -149,12 +167,15 @@ class HttpFetcher:
     def _check(self, url: str) -> None:
         self.policy.check(url)
 
-    def get(self, url: str, *, accept: str | None = None) -> Fetched:
+    def get(self, url: str, *, accept: str | None = None,
+            if_none_match: str | None = None) -> Fetched:
         session = self._session_for_thread()
         # "Connection: close": every connection is new, so each one is opened under this
         # fetch's deadline and address checks (a pooled one would have been checked earlier).
         headers = {"User-Agent": USER_AGENT, "Accept": accept or "application/json, */*;q=0.5",
                    "Connection": "close"}
+        if if_none_match and _is_entity_tag(if_none_match):
+            headers["If-None-Match"] = if_none_match
         with Deadline(self.deadline) as deadline:
             try:
                 return self._get(session, url, headers, deadline)
@@ -178,6 +199,11 @@ class HttpFetcher:
                                          "address", status=response.status_code)
                     current = urljoin(current, location)
                     continue
+                if response.status_code == 304 and "If-None-Match" in headers:
+                    return Fetched(
+                        url=current, body=b"", content_type=None, fetched_at=self.clock(),
+                        etag=response.headers.get("ETag"), not_modified=True,
+                        max_age=_parse_max_age(response.headers.get("Cache-Control")))
                 if not 200 <= response.status_code < 300:
                     raise FetchError(f"{_host_label(current)} answered with error "
                                      f"{response.status_code} for {current:.200}",
@@ -287,25 +313,50 @@ def _sniff(body: bytes) -> str | None:
 class _Entry:
     fetched: Fetched
     expires_at: datetime
+    served: Fetched | None = None  # the same copy marked from_cache, made once
+
+    def __post_init__(self) -> None:
+        if self.served is None:
+            self.served = replace(self.fetched, from_cache=True)
+
+
+class SharedTier(Protocol):
+    """Copies shared by every process of a service (e.g. a database table): what one worker
+    fetched, the others use until it expires. ``load`` returns (copy, expires_at) or None."""
+
+    def load(self, url: str, accept: str | None) -> tuple[Fetched, datetime] | None: ...
+
+    def save(self, url: str, accept: str | None, fetched: Fetched,
+             expires_at: datetime) -> None: ...
 
 
 class CachingFetcher:
     """A TTL cache in front of another fetcher; thread-safe.
 
-    The lifetime is the server's ``max-age`` (capped at one day) or ``ttl``; ``no-store`` is not
-    cached. If the origin fails and an expired copy no older than ``max_stale`` is held, that
-    copy is returned (``from_cache=True`` with its original ``fetched_at``) so callers can say
-    how old their information is instead of failing outright.
+    The lifetime is the server's ``max-age`` (capped at ``max_ttl``, one day unless set) or
+    ``ttl``; ``no-store``/``no-cache`` is not cached. An expired copy with an ``ETag`` is
+    revalidated (``If-None-Match``; a 304 keeps the body and restarts its lifetime) when the
+    inner fetcher can make conditional requests. With a ``shared`` tier, this in-process cache
+    holds a copy for at most ``local_ttl`` and then looks in the shared tier (another process
+    may have refreshed it) before asking the origin, so every process agrees within
+    ``local_ttl``. If the origin fails and an expired copy no older than ``max_stale`` is held,
+    that copy is returned (``from_cache=True`` with the time the origin last confirmed it,
+    ``fetched_at``) so callers can say how old their information is instead of failing.
     """
 
     def __init__(self, inner: Fetcher, *, clock: Clock = system_clock,
                  ttl: timedelta = timedelta(minutes=5), max_entries: int = 1024,
-                 max_stale: timedelta | None = timedelta(days=1)) -> None:
+                 max_stale: timedelta | None = timedelta(days=1),
+                 max_ttl: timedelta = MAX_CACHE_AGE, shared: SharedTier | None = None,
+                 local_ttl: timedelta = timedelta(seconds=30)) -> None:
         self.inner = inner
         self.clock = clock
         self.ttl = ttl
         self.max_entries = max_entries
         self.max_stale = max_stale
+        self.max_ttl = max_ttl
+        self.shared = shared
+        self.local_ttl = local_ttl
         self._entries: OrderedDict[tuple[str, str | None], _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -316,33 +367,63 @@ class CachingFetcher:
             entry = self._entries.get(key)
             if not fresh and entry is not None and now < entry.expires_at:
                 self._entries.move_to_end(key)
-                return replace(entry.fetched, from_cache=True)
+                return entry.served
+        held = entry.fetched if entry is not None else None
+        if self.shared is not None:
+            found = self.shared.load(url, accept)
+            if found is not None:
+                copy, expires_at = found
+                if not fresh and now < expires_at:
+                    self._remember(key, copy, min(expires_at, now + self.local_ttl))
+                    return replace(copy, from_cache=True)
+                if held is None or copy.fetched_at >= held.fetched_at:
+                    held = copy
         try:
-            fetched = self.inner.get(url, accept=accept)
+            fetched = self._from_origin(url, accept, held)
         except FetchError:
-            stale = self._stale(key, now)
+            stale = self._stale(held, now)
             if stale is not None:
                 return replace(stale, from_cache=True)
             raise
         self._store(key, fetched, now)
         return fetched
 
-    def _stale(self, key: tuple[str, str | None], now: datetime) -> Fetched | None:
-        with self._lock:
-            entry = self._entries.get(key)
-        if entry is None:
+    def _from_origin(self, url: str, accept: str | None, held: Fetched | None) -> Fetched:
+        if held is not None and held.etag and getattr(self.inner, "conditional", False):
+            answer = self.inner.get(url, accept=accept, if_none_match=held.etag)
+            return held.revalidated(answer) if answer.not_modified else answer
+        answer = self.inner.get(url, accept=accept)
+        if answer.not_modified:  # never asked for: a broken origin
+            raise FetchError(f"{_host_label(url)} answered 304 to a plain request")
+        return answer
+
+    def _stale(self, held: Fetched | None, now: datetime) -> Fetched | None:
+        if held is None:
             return None
-        if self.max_stale is not None and now - entry.expires_at > self.max_stale:
+        # As long as the copy's own lifetime plus ``max_stale`` after the origin last confirmed it.
+        if self.max_stale is not None and \
+                now - held.fetched_at > self._lifetime(held) + self.max_stale:
             return None
-        return entry.fetched
+        return held
+
+    def _lifetime(self, fetched: Fetched) -> timedelta:
+        if fetched.max_age is None:
+            return min(self.ttl, self.max_ttl)
+        return min(timedelta(seconds=fetched.max_age), self.max_ttl)
 
     def _store(self, key: tuple[str, str | None], fetched: Fetched, now: datetime) -> None:
         if fetched.max_age == 0:
             return
-        lifetime = (self.ttl if fetched.max_age is None
-                    else min(timedelta(seconds=fetched.max_age), MAX_CACHE_AGE))
+        expires_at = now + self._lifetime(fetched)
+        if self.shared is not None:
+            self.shared.save(key[0], key[1], fetched, expires_at)
+            expires_at = min(expires_at, now + self.local_ttl)
+        self._remember(key, fetched, expires_at)
+
+    def _remember(self, key: tuple[str, str | None], fetched: Fetched,
+                  expires_at: datetime) -> None:
         with self._lock:
-            self._entries[key] = _Entry(fetched, now + lifetime)
+            self._entries[key] = _Entry(fetched, expires_at)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)

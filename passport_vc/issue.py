@@ -13,6 +13,7 @@ from datetime import datetime
 
 from .clock import Clock, format_datetime, system_clock
 from .errors import KeyBindingError, MalformedValueError, UnsupportedAlgorithmError
+from .json_text import copy_json
 from .jsonld import Canonicalizer, default_canonicalizer
 from .keys import Signer
 from .proofs import data_integrity
@@ -86,11 +87,14 @@ def with_data_integrity_context(document: dict) -> dict:
 def issue_credential(credential: dict, key: IssuerKey, *, cryptosuite: str | None = None,
                      created: datetime | None = None, clock: Clock = system_clock,
                      canonicalizer: Canonicalizer | None = None,
-                     proof_set: bool = False) -> dict:
+                     proof_set: bool = False, copy_input: bool = True) -> dict:
     """Validate and sign ``credential`` with a Data Integrity proof; returns a new dict.
 
     ``cryptosuite`` defaults to eddsa-rdfc-2022 for Ed25519 keys and ecdsa-rdfc-2019 for P-256.
     ``proof_set``: ``proof`` is an array of one (Open Badges 3.0's schema requires an array).
+    ``copy_input=False``: the signed document may share parts with ``credential`` (for a caller
+    that built it for this signature alone and never changes it afterwards; otherwise a later
+    change to ``credential`` would change the signed document under its signature).
     Raises a PassportError subclass (MalformedValueError, UndefinedTermError, KeyBindingError…).
     """
     from .model import validate_credential
@@ -106,7 +110,8 @@ def issue_credential(credential: dict, key: IssuerKey, *, cryptosuite: str | Non
                               f"control the key {key.verification_method}", path="issuer")
     suite = _suite(key, cryptosuite)
     options = _proof_options(key, suite, "assertionMethod", created or clock())
-    return data_integrity.add_proof(copy.deepcopy(credential), key.signer, options,
+    return data_integrity.add_proof(copy_json(credential) if copy_input else credential,
+                                    key.signer, options,
                                     canonicalizer or default_canonicalizer(), as_set=proof_set)
 
 
@@ -189,12 +194,14 @@ def sign_presentation_cose(presentation: dict, key: IssuerKey) -> bytes:
 
 def build_presentation(credentials: list[dict | str], holder: str, *,
                        presentation_id: str | None = None) -> dict:
-    """An unsigned VC 2.0 presentation; JWT credentials become EnvelopedVerifiableCredentials."""
+    """An unsigned VC 2.0 presentation; JWT and SD-JWT credentials become
+    EnvelopedVerifiableCredentials."""
     embedded: list[dict] = []
     for item in credentials:
         if isinstance(item, str):
+            media_type = "dc+sd-jwt" if "~" in item else "vc+jwt"  # SD-JWT: <JWT>~…~
             embedded.append({"@context": VC2_CONTEXT, "type": "EnvelopedVerifiableCredential",
-                             "id": "data:application/vc+jwt," + item})
+                             "id": f"data:application/{media_type}," + item})
         else:
             embedded.append(item)
     presentation: dict = {"@context": [VC2_CONTEXT], "type": ["VerifiablePresentation"],

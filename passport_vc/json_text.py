@@ -12,6 +12,10 @@ MAX_INPUT_BYTES = 512 * 1024
 MAX_DEPTH = 48
 MAX_NODES = 50_000
 JWT_PATTERN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\Z")
+# RFC 9901 compact SD-JWT: <JWT>~<disclosure>~...~<optional KB-JWT>
+SD_JWT_PATTERN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*~"
+                            r"(?:[A-Za-z0-9_-]+~)*"
+                            r"(?:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?\Z")
 # JSON may escape half of a UTF-16 pair ("\ud800"); Python keeps it as a lone surrogate, which
 # is not text and makes every later UTF-8 encode (hashing, canonicalization, storage) fail.
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
@@ -49,6 +53,20 @@ def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = M
             stack.extend((item, depth + 1) for item in node.values())
         elif isinstance(node, list):
             stack.extend((item, depth + 1) for item in node)
+
+
+def copy_json(value: object) -> object:
+    """A deep copy of JSON data (dicts, lists and immutable leaves), several times faster than
+    ``copy.deepcopy``; anything else inside is deep-copied the usual way."""
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_json(item) for item in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    import copy
+
+    return copy.deepcopy(value)
 
 
 def _unique_object(pairs: list[tuple[str, object]]) -> dict:

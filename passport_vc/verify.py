@@ -38,6 +38,7 @@ from .jsonld import Canonicalizer, default_canonicalizer
 from .keys import PublicKey
 from .proofs import data_integrity
 from .result import VerificationResult
+from .status.check import VerifiedLists
 
 NOT_BOUND = ("The presentation names no holder, so it is not bound to anyone: it shows the "
              "credentials, not who is presenting them")
@@ -52,22 +53,36 @@ class Verifier:
     schemas: object | None = None  # passport_vc.model.schema_check.SchemaStore
     check_status: bool = True
     canonicalizer: Canonicalizer = field(default_factory=default_canonicalizer)
+    # Status list credentials already verified (same URL, same bytes, a few minutes).
+    verified_lists: VerifiedLists | None = field(default_factory=VerifiedLists)
 
     def revalidating(self) -> Verifier:
-        """The same verifier, but status lists are fetched from their origin again (cached
-        copies only if the origin cannot be reached) — for a person's "check again now"."""
+        """The same verifier, but DID documents and status lists are fetched from their origin
+        again (cached copies only if the origin cannot be reached) and verified again — for a
+        person's "check again now"."""
         from dataclasses import replace
 
         from .fetch import revalidating
 
-        return replace(self, fetch=revalidating(self.fetch)) if self.fetch is not None else self
+        fetch = revalidating(self.fetch) if self.fetch is not None else None
+        make = getattr(self.resolver, "revalidating", None)
+        resolver = make() if callable(make) else self.resolver
+        return replace(self, resolver=resolver, fetch=fetch, verified_lists=None)
 
     # --- credentials ----------------------------------------------------------------------------
-    def verify_credential(self, unverified: dict | str) -> VerificationResult:
-        """Verify a credential given as a JSON object, JSON text, a vc+jwt or a compact QR text."""
+    def verify_credential(self, unverified: dict | str, *,
+                          parsed: bool = False) -> VerificationResult:
+        """Verify a credential given as a JSON object, JSON text, a vc+jwt or a compact QR text.
+
+        ``parsed``: the object came out of ``passport_vc.inputs.parse_json`` (directly or inside
+        a larger parsed document), which already bounded its size and depth and checked its
+        text, so it is not walked again."""
         from .envelope import is_enveloped, open_envelope
 
         result = VerificationResult("credential")
+        if parsed and isinstance(unverified, dict) and not is_enveloped(unverified):
+            self._verify_credential_ld(unverified, result)
+            return result
         try:
             if is_enveloped(unverified):
                 result.facts["enveloped"] = True
@@ -79,8 +94,15 @@ class Verifier:
         except PassportError as error:
             result.failed("structure", error)
             return result
-        if given.kind == "jwt":
+        from .ob2 import is_ob2_assertion, is_ob2_jws
+
+        if (given.kind == "json" and is_ob2_assertion(given.value)) or (
+                given.kind == "jwt" and is_ob2_jws(given.value)):
+            self._verify_ob2(given.value, result)
+        elif given.kind == "jwt":
             self._verify_credential_jwt(given.value, result)
+        elif given.kind == "sd-jwt":
+            self._verify_credential_sd_jwt(given.value, result)
         else:
             self._verify_credential_ld(given.value, result)
         return result
@@ -141,6 +163,103 @@ class Verifier:
         self._binding_for(verified.kid, result.facts["issuer"], "assertionMethod",
                           "issuer_binding", result)
         self._check_common(document, result, now)
+
+    def verify_sd_jwt_vc(self, presentation: str, *, nonce: str | None = None,
+                         audience: str | None = None) -> VerificationResult:
+        """An SD-JWT VC (``dc+sd-jwt``); with ``nonce``/``audience`` its key binding must
+        answer that request. ``facts["disclosed"]`` names the claims the holder revealed."""
+        result = VerificationResult("credential")
+        self._verify_credential_sd_jwt(presentation, result, nonce=nonce, audience=audience)
+        return result
+
+    def _verify_credential_sd_jwt(self, token: str, result: VerificationResult, *,
+                                  nonce: str | None = None, audience: str | None = None) -> None:
+        from .sd_jwt_vc import credential_view, verify_sd_jwt_vc
+
+        result.facts["format"] = "dc+sd-jwt"
+        bound: list[tuple[str, str]] = []
+
+        def issuer_key(iss: str, kid: str) -> PublicKey:
+            bound.append((iss, kid))
+            return self._resolve_key(kid)
+
+        try:
+            verified = verify_sd_jwt_vc(token, issuer_key=issuer_key, nonce=nonce,
+                                        audience=audience, clock=self.clock)
+        except PassportError as error:
+            part = error.extra.get("part")
+            result.failed("holder_binding" if part == "key_binding" else "proof", error)
+            return
+        iss, kid = bound[-1]
+        document = credential_view(verified.claims)
+        result.document = document
+        result.facts.update(issuer=iss, verification_method=kid,
+                            cryptosuite=verified.header.get("alg"),
+                            vct=verified.claims.get("vct"),
+                            disclosed=verified.disclosed_names,
+                            withheld=verified.undisclosed, claims=verified.claims)
+        result.passed("structure", "The credential is well formed")
+        result.passed("proof", "The signature is valid", alg=verified.header.get("alg"))
+        if not self._binding_for(kid, iss, "assertionMethod", "issuer_binding", result):
+            return
+        if verified.key_binding is not None:
+            result.passed("holder_binding", "It was sent by the wallet the credential was "
+                          "issued to, for this request" if nonce else "It was signed by the "
+                          "wallet the credential was issued to (when is not known: no request "
+                          "code was checked)")
+        elif verified.holder_key is not None:
+            result.warn("The credential was not signed by the worker's wallet when it was "
+                        "shared, so it may be a copy")
+        self._check_common(document, result, self.clock())
+
+    def _verify_ob2(self, given: dict | str, result: VerificationResult) -> None:
+        """Open Badges 2.0: checked with the provider's website (see passport_vc.ob2)."""
+        from .errors import FetchError
+        from .ob2 import check_hosted, check_signed, credential_view, recipient_note
+
+        result.facts["format"] = "ob2"
+        if self.fetch is None:
+            result.unknown("proof", "This older-format badge can only be checked with the "
+                           "provider's website, which cannot be reached from here")
+            return
+        try:
+            outcome = (check_signed(given, self.fetch) if isinstance(given, str)
+                       else check_hosted(given, self.fetch))
+        except FetchError as error:
+            result.unknown("proof", f"The badge could not be checked: {error.detail}",
+                           problem=error.to_problem())
+            return
+        except PassportError as error:
+            result.failed("issuer_binding" if isinstance(error, KeyBindingError) else "proof",
+                          error)
+            return
+        signed = outcome.method == "signed"
+        result.facts.update(ob2_method=outcome.method, issuer=outcome.issuer.get("id"),
+                            verification_method=outcome.assertion.get("verification", {}).get(
+                                "creator") if signed else None,
+                            cryptosuite="RS256" if signed else None)
+        document = credential_view(outcome)
+        result.document = document
+        result.passed("structure", "The badge is a readable Open Badges 2.0 badge")
+        result.passed("proof", "The signature matches, made with a key the provider publishes "
+                      "on their website" if signed else "The provider's website still publishes "
+                      "this badge (older badges are not signed)")
+        result.passed("issuer_binding", "The key is listed by the provider" if signed else
+                      "The badge is on its provider's website")
+        for note in [*outcome.notes, recipient_note(outcome.assertion)]:
+            if note:
+                result.warn(note)
+        self._check_validity(document, result, self.clock())
+        if outcome.revoked:
+            reason = outcome.revocation_reason
+            result.failed("status", "The provider has revoked this badge"
+                          + (f": {reason}" if isinstance(reason, str) and reason else ""),
+                          state="revoked")
+        elif signed and outcome.issuer.get("revocationList") is None:
+            result.unknown("status", "The provider publishes no revocation list, so it is not "
+                           "known whether this badge was revoked")
+        else:
+            result.passed("status", "The provider has not revoked this badge")
 
     def _verify_credential_cose(self, data: bytes, result: VerificationResult) -> None:
         from .model import validate_credential
@@ -261,7 +380,8 @@ class Verifier:
 
         try:
             outcomes = check_status(document, fetch=self.fetch, clock=self.clock,
-                                    verify_list_credential=self._verify_status_list)
+                                    verify_list_credential=self._verify_status_list,
+                                    verified_lists=self.verified_lists)
         except StatusRetrievalError as error:
             result.unknown("status", f"The revocation status could not be checked: "
                            f"{error.detail}", problem=error.to_problem())
@@ -284,7 +404,7 @@ class Verifier:
             result.passed("status", "The credential has not been revoked or suspended")
 
     def _verify_status_list(self, list_credential: dict) -> VerificationResult:
-        inner = Verifier(self.resolver, None, self.clock, None, False, self.canonicalizer)
+        inner = Verifier(self.resolver, None, self.clock, None, False, self.canonicalizer, None)
         return inner.verify_credential(list_credential)
 
     def _check_schema(self, document: dict, result: VerificationResult) -> None:
@@ -327,12 +447,15 @@ class Verifier:
         result = VerificationResult("presentation")
         try:
             given = read_unverified(unverified)
+            if given.kind == "sd-jwt":  # an SD-JWT VC presentation carries its own binding
+                return self.verify_sd_jwt_vc(given.value, nonce=challenge, audience=domain)
             if given.kind != "json":
                 raise MalformedValueError("Presentations are accepted as JSON")
             document = given.value
             result.document = document
             validate_presentation(document, purpose="verify")
-            self.canonicalizer.quads({k: v for k, v in document.items() if k != "proof"})
+            unsecured = {k: v for k, v in document.items() if k != "proof"}
+            quads = self.canonicalizer.quads(unsecured)
         except PassportError as error:
             result.failed("structure", error)
             return result
@@ -349,7 +472,7 @@ class Verifier:
                 result.warn("The presentation is not signed by its holder")
         else:
             outcomes = data_integrity.verify_proofs(
-                document, self._key_lookup(result), self.canonicalizer,
+                document, self._key_lookup(result), self.canonicalizer.primed(unsecured, quads),
                 purpose="authentication", challenge=challenge, domain=domain, now=now)
             if self._record_proofs(outcomes, result):
                 if holder is None and not require_holder:
@@ -359,7 +482,7 @@ class Verifier:
                                         result)
                 self._check_freshness(outcomes, result, now, max_age)
         for item in self._embedded(document, result):
-            result.credentials.append(self.verify_credential(item))
+            result.credentials.append(self._verify_embedded(item))
         return result
 
     def _verify_enveloped_presentation(self, envelope: dict, challenge: str | None,
@@ -434,6 +557,11 @@ class Verifier:
                 "The presentation was made for someone else (its audience is not this domain)"))
         else:
             result.passed("presentation", "The presentation was made for this check")
+
+    def _verify_embedded(self, item) -> VerificationResult:
+        """A credential inside a presentation whose whole JSON was already bounded and checked
+        (read_unverified): an object is verified without walking it a second time."""
+        return self.verify_credential(item, parsed=True)
 
     def _check_freshness(self, outcomes, result, now: datetime, max_age) -> None:
         created = outcomes[0].proof.get("created")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from passport_vc.clock import Clock, system_clock
@@ -22,6 +23,9 @@ class NetworkSettings:
     did_documents_dir: Path | None = None  # pinned did:web documents, checked first
     offline: bool = False
     ca_bundle: str | None = None  # REQUESTS_CA_BUNDLE / SSL_CERT_FILE: a private or corporate CA
+    # The longest a fetched DID document or status list is used without asking its origin again,
+    # whatever max-age the origin sends (PASSPORT_CACHE_MAX_AGE_SECONDS).
+    cache_max_age: int = 3600
 
     @property
     def policy(self):
@@ -38,17 +42,28 @@ class NetworkSettings:
         from passport_vc.egress import ca_bundle_from_env
 
         folder = environ.get("PASSPORT_DID_DOCUMENTS")
+        max_age = environ.get("PASSPORT_CACHE_MAX_AGE_SECONDS", "").strip()
+        if max_age and not (max_age.isascii() and max_age.isdigit() and len(max_age) < 8):
+            from passport_vc.errors import ConfigError
+
+            raise ConfigError("PASSPORT_CACHE_MAX_AGE_SECONDS must be a whole number of "
+                              f"seconds, not {max_age!r}")
         return cls(hosts, Path(folder) if folder else did_documents_dir,
                    flag(environ.get("PASSPORT_OFFLINE")),
-                   environ.get("PASSPORT_CA_BUNDLE") or ca_bundle_from_env(environ))
+                   environ.get("PASSPORT_CA_BUNDLE") or ca_bundle_from_env(environ),
+                   int(max_age) if max_age else cls.cache_max_age)
 
 
 @dataclass
 class Network:
-    """A fetcher and a DID resolver built once per process from ``NetworkSettings``."""
+    """A fetcher and a DID resolver built once per process from ``NetworkSettings``.
+
+    ``shared``: a ``passport_vc.fetch.SharedTier`` (the verifier's database table) behind the
+    in-process cache, so every worker and machine shares what one of them fetched."""
 
     settings: NetworkSettings
     clock: Clock = system_clock
+    shared: object | None = None
     fetcher: object = field(init=False)
     resolver: object = field(init=False)
 
@@ -61,8 +76,9 @@ class Network:
         else:
             http = HttpFetcher(clock=self.clock, policy=self.settings.policy,
                                ca_bundle=self.settings.ca_bundle)
-            self.fetcher = CachingFetcher(_HostPolicy(http, self.settings.http_hosts),
-                                          clock=self.clock)
+            self.fetcher = CachingFetcher(
+                _HostPolicy(http, self.settings.http_hosts), clock=self.clock,
+                max_ttl=timedelta(seconds=self.settings.cache_max_age), shared=self.shared)
         self.resolver = default_resolver(fetcher=self.fetcher,
                                          did_documents_dir=self.settings.did_documents_dir,
                                          clock=self.clock, http_hosts=self.settings.http_hosts)
@@ -84,8 +100,9 @@ class _HostPolicy:
     def __init__(self, inner, http_hosts: frozenset[str]) -> None:
         self.inner = inner
         self.http_hosts = http_hosts
+        self.conditional = getattr(inner, "conditional", False)
 
-    def get(self, url: str, *, accept: str | None = None):
+    def get(self, url: str, *, accept: str | None = None, **conditions):
         from urllib.parse import urlsplit
 
         from passport_vc.errors import FetchForbiddenError
@@ -96,4 +113,4 @@ class _HostPolicy:
             raise FetchForbiddenError(f"{url!r:.100} is not a valid web address") from None
         if parts.scheme == "http" and parts.netloc not in self.http_hosts:
             raise FetchForbiddenError(f"Only https addresses can be used ({parts.netloc})")
-        return self.inner.get(url, accept=accept)
+        return self.inner.get(url, accept=accept, **conditions)

@@ -17,6 +17,7 @@ from passport_vc.clock import format_datetime
 from passport_vc.errors import MalformedValueError
 from passport_vc.model.values import is_url
 
+from .asc_wds import alignment, category_for_course
 from .catalogue import Course
 
 CONTEXTS = ("https://www.w3.org/ns/credentials/v2",
@@ -117,6 +118,11 @@ def _achievement(course: Course, issuer_id: str) -> dict:
     achievement.update({name: value for name, value in optional.items() if value is not None})
     if course.key.startswith("oliver-mcgowan-"):
         achievement["oliverMcGowanTier"] = course.key.removeprefix("oliver-mcgowan-")
+    # The ASC-WDS training category, signed with the rest, so any verifier can put the
+    # credential in an employer's ASC-WDS training file (schemas/asc_wds.py).
+    category = category_for_course(course.key)
+    if category is not None:
+        achievement["alignment"] = [alignment(category)]
     return achievement
 
 
@@ -125,7 +131,7 @@ def build_training_credential(course: Course, *, issuer_id: str, issuer_name: st
                               credential_id: str, assessment_method: str | None = None,
                               delivery_mode: str | None = None, hours: float | None = None,
                               evidence_narrative: str | None = None, replaces: str | None = None,
-                              issuer_extra: dict | None = None,
+                              renews: str | None = None, issuer_extra: dict | None = None,
                               awarding_organisation: str | None = None) -> dict:
     """An unsigned OpenBadgeCredential for ``course`` completed by the named worker.
 
@@ -139,6 +145,7 @@ def build_training_credential(course: Course, *, issuer_id: str, issuer_name: st
     # A worker without a DID is named instead; "" from a form means the same as None.
     subject_id = _url(subject_id, "subject_id") if subject_id else None
     replaces = _url(replaces, "replaces") if replaces else None
+    renews = _url(renews, "renews") if renews else None
     issuer: dict = {"id": issuer_id, "type": ["Profile"],
                     "name": _text(issuer_name, "issuer_name", required=True)}
     for name, value in (issuer_extra or {}).items():
@@ -183,5 +190,7 @@ def build_training_credential(course: Course, *, issuer_id: str, issuer_name: st
         credential["evidence"] = [evidence]
     if replaces:
         credential["replaces"] = replaces
+    if renews:  # a refresher: the earlier credential stays valid until its own validUntil
+        credential["renews"] = renews
     credential["credentialSchema"] = [{"id": SCHEMA_ID, "type": "JsonSchema"}]
     return credential

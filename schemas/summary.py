@@ -17,6 +17,7 @@ from passport_vc.errors import MalformedValueError
 from passport_vc.model.validity import UK
 from passport_vc.model.values import as_list
 
+from .asc_wds import category_of
 from .catalogue import DEFAULT_REFRESH_MONTHS, load_catalogue
 
 CONTEXT_URL = "https://w3id.org/skills-passport/v1"
@@ -37,6 +38,7 @@ class TrainingSummary:
     subject_id: str | None
     credential_id: str | None
     details: dict = field(default_factory=dict)
+    asc_wds_category: int | None = None  # ASC-WDS training category code (asc_wds.py)
 
 
 def _text(value: object) -> str | None:
@@ -123,6 +125,7 @@ def _details(credential: dict, subject: dict, achievement: dict) -> dict:
         "delivery_mode": _text(subject.get("deliveryMode")),
         "hours": subject.get("learningHours"),
         "replaces": credential.get("replaces"),
+        "renews": credential.get("renews") if isinstance(credential.get("renews"), str) else None,
         "evidence": [text for text in (_text(item.get("narrative"))
                                         for item in as_list(credential.get("evidence"))
                                         if isinstance(item, dict)) if text] or None,
@@ -168,4 +171,5 @@ def summarise(credential: dict) -> TrainingSummary:
         title=title, course_key=course_key, topic=topic, category=category,
         provider_name=provider_name, provider_id=provider_id, completed=completed,
         valid_until=valid_until, subject_name=_subject_name(subject), subject_id=subject_id,
-        credential_id=credential_id, details=_details(credential, subject, achievement))
+        credential_id=credential_id, details=_details(credential, subject, achievement),
+        asc_wds_category=category_of(achievement, course_key if course else None))

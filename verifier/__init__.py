@@ -33,11 +33,13 @@ def build_state(config: VerifierConfig) -> VerifierState:
 
     from . import storage
     from .bundle import load_bundle
+    from .document_cache import DatabaseTier
     from .service import VerifierService
 
     db = Database(config.database_url, storage.metadata)
     db.upgrade("verifier")
-    network = Network(config.network, clock=config.clock)
+    network = Network(config.network, clock=config.clock,
+                      shared=DatabaseTier(db, clock=config.clock))
     trust = TrustList.load(config.trust_list_path) if config.trust_list_path else TrustList()
     bundle = load_bundle(config.bundle_path, clock=config.clock) if config.bundle_path else None
     service = VerifierService(db, config, network, trust, bundle=bundle)
@@ -47,12 +49,14 @@ def build_state(config: VerifierConfig) -> VerifierState:
 def create_app(config: VerifierConfig | None = None) -> Flask:
     from passport_web.flask import add_health_check, init_app
     from passport_web.openapi import serve_openapi
+    from passport_web.settings import require_secret
     from passport_web.signin import init_sign_in
 
     from . import storage
     from .routes import register_routes
 
     config = config or VerifierConfig.from_env()
+    require_secret(config.secret_key)  # before the database is opened
     app = Flask(__name__, instance_path=str(Path(config.instance_dir).resolve()),
                 static_folder="static", static_url_path="/static")
     app.config.update(

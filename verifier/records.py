@@ -27,7 +27,7 @@ from .service import CheckOutcome, CredentialReport, fingerprint
 BAD_STATES = frozenset({"revoked", "suspended", "forged", "malformed"})
 DUE_SOON = timedelta(days=60)
 CELL_LABELS = {"valid": "Valid", "due-soon": "Due soon", "expired": "Expired",
-               "missing": "Missing"}
+               "missing": "Missing", "not-required": "Not needed for this role"}
 CARE_CERTIFICATE_STANDARDS = 16
 
 
@@ -260,6 +260,15 @@ class Cell:
 class MatrixRow:
     staff: StaffMember
     cells: list[Cell] = field(default_factory=list)
+    role: str = ""  # the ASC-WDS job role whose required training the row shows
+
+    def needs(self) -> dict[str, int]:
+        """How many required topics are missing, expired and due soon for this person."""
+        totals = {"missing": 0, "expired": 0, "due-soon": 0}
+        for cell in self.cells:
+            if cell.state in totals:
+                totals[cell.state] += 1
+        return totals
 
 
 @dataclass
@@ -326,8 +335,21 @@ def _cell(records: list[Record], topic: Topic, today: date, due_soon: timedelta)
 
 
 def training_matrix(db, organisation_id: int, organisation_name: str, today: date, *,
-                    due_soon: timedelta = DUE_SOON) -> Matrix:
+                    due_soon: timedelta = DUE_SOON,
+                    roles: dict[int, tuple[str, tuple[str, ...]]] | None = None) -> Matrix:
+    """Staff × required topics. ``roles`` (staff id -> (job role name, topics it requires))
+    makes a person's row show what their job role requires: topics the role adds become
+    columns, and topics it does not need read "Not needed for this role"."""
+    from schemas.catalogue import default_refresh_months, topic_title
+
+    roles = roles or {}
     topics = topics_for(db, organisation_id)
+    have = {topic.topic for topic in topics}
+    for _name, wanted in roles.values():
+        for key in wanted:
+            if key not in have:
+                have.add(key)
+                topics.append(Topic(key, topic_title(key), default_refresh_months(key)))
     staff = list_staff(db, organisation_id)
     by_staff: dict[int, list[Record]] = {}
     for record in all_records(db, organisation_id):
@@ -335,9 +357,11 @@ def training_matrix(db, organisation_id: int, organisation_name: str, today: dat
     rows = []
     for member in staff:
         records = by_staff.get(member.id, [])
+        role_name, needed = roles.get(member.id, ("", None))
         cells = [_cell([r for r in records if r.topic == topic.topic], topic, today, due_soon)
-                 for topic in topics]
-        rows.append(MatrixRow(member, cells))
+                 if needed is None or topic.topic in needed
+                 else Cell("not-required", CELL_LABELS["not-required"]) for topic in topics]
+        rows.append(MatrixRow(member, cells, role_name))
     return Matrix(organisation_name, today, topics, rows)
 
 

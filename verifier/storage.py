@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -57,6 +58,8 @@ organisations = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # ASC-WDS workplace id (LOCALESTID of the bulk upload files): None until the employer sets it
+    Column("asc_wds_establishment_id", String(50)),
 )
 
 users = Table(
@@ -81,6 +84,9 @@ staff = Table(
     Column("name", String(200), nullable=False),
     Column("job_title", String(200), nullable=False, default=""),
     Column("created_at", UtcDateTime, nullable=False),
+    # ASC-WDS: the worker's UNIQUEWORKERID and main job role code (schemas/asc-wds/job-roles.json)
+    Column("asc_wds_worker_id", String(50)),
+    Column("asc_wds_job_role", Integer),
 )
 
 # One row per check made by a signed-in user: the outcome as shown (JSON), so the result page
@@ -130,6 +136,18 @@ topics = Table(
     Column("title", String(200), nullable=False),
     Column("refresh_months", Integer),  # None: never needs refreshing
     UniqueConstraint("organisation_id", "topic", name="verifier_topics_once"),
+)
+
+# The employer's own choice of training a job role needs; a role without a row uses the defaults
+# of schemas/asc-wds/role-requirements.json. ``topics`` is a JSON list of topic keys.
+role_policies = Table(
+    "verifier_role_policies", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("verifier_organisations.id"), nullable=False,
+           index=True),
+    Column("job_role", Integer, nullable=False),
+    Column("topics", Text, nullable=False),
+    UniqueConstraint("organisation_id", "job_role", name="verifier_role_policies_once"),
 )
 
 trust_entries = Table(
@@ -201,4 +219,35 @@ oid4vp_requests = Table(
     Column("answered_at", UtcDateTime),
     Column("outcome", Text),
     Column("check_id", String(32)),
+)
+
+# Refresher reminders e-mailed to an organisation's managers (verifier/reminders.py): one row
+# per (staff member, topic, due date, threshold). Unique, so `passport verifier send-reminders`
+# run twice (or twice at once) tells them once; a renewal has a new due date and starts afresh.
+reminders_sent = Table(
+    "verifier_reminders_sent", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("verifier_organisations.id"), nullable=False,
+           index=True),
+    Column("staff_id", ForeignKey("verifier_staff.id", ondelete="CASCADE"), nullable=False),
+    Column("topic", String(100), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("threshold", Integer, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
+    UniqueConstraint("staff_id", "topic", "due", "threshold", name="verifier_reminders_once"),
+)
+
+# Public documents fetched for verifying (did:web DID documents, status list credentials),
+# shared by every worker and every machine on this database: the tier behind each process's
+# small in-memory cache (verifier/document_cache.py). Only public documents, never personal data.
+document_cache = Table(
+    "verifier_document_cache", metadata,
+    Column("url", String(2048), primary_key=True),
+    Column("accept", String(200), primary_key=True),  # "" when none was asked for
+    Column("body", LargeBinary, nullable=False),
+    Column("content_type", String(200)),
+    Column("etag", String(256)),
+    Column("max_age", Integer),
+    Column("fetched_at", UtcDateTime, nullable=False),  # when the origin last confirmed it
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
 )

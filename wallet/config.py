@@ -15,8 +15,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from passport_vc.clock import Clock, system_clock
+from passport_web.mail import MailSettings
 from passport_web.network import NetworkSettings
-from passport_web.settings import flag, instance_secret, required_master_key
+from passport_web.settings import flag, required_master_key, session_secret
 
 DEFAULT_INSTANCE = Path("passport-data") / "wallet"
 
@@ -36,6 +37,11 @@ class WalletConfig:
     http_timeout: float = 10.0
     trust_proxy: bool = False
     testing: bool = False
+    # Refresher reminders (wallet/reminders.py): days before expiry, and the SMTP relay
+    # (None: reminders show in the wallet only). Known employers: wallet/employers.py.
+    reminder_days: tuple[int, ...] = (90, 30, 7)
+    mail: MailSettings | None = None
+    known_employers_path: Path | None = None
 
     @property
     def public_base(self) -> str:
@@ -54,12 +60,15 @@ class WalletConfig:
         url = environ.get("WALLET_DATABASE_URL") or environ.get("DATABASE_URL") \
             or sqlite_url(folder / "wallet.db")
         master = required_master_key(environ, "every worker's key")
-        secret = environ.get("SECRET_KEY") or instance_secret(folder)
+        secret = session_secret(environ, folder, url)
         return cls(database_url=url, secret_key=secret, master_key=master,
                    public_url=environ.get("WALLET_PUBLIC_URL")
                    or environ.get("PUBLIC_URL", "http://localhost:5002"),
                    network=NetworkSettings.from_env(environ),
-                   trust_proxy=flag(environ.get("TRUST_PROXY")))
+                   trust_proxy=flag(environ.get("TRUST_PROXY")),
+                   mail=MailSettings.from_env(environ),
+                   known_employers_path=Path(environ["WALLET_KNOWN_EMPLOYERS"])
+                   if environ.get("WALLET_KNOWN_EMPLOYERS") else None)
 
     @classmethod
     def for_tests(cls, database_url: str, *, clock: Clock = system_clock,

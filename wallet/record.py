@@ -39,10 +39,11 @@ def result_from_json(data: dict) -> VerificationResult:
 
 
 def result_to_json(result: VerificationResult) -> dict:
-    """What is stored: the result, plus the decoded document of a JWT credential (for the
-    details page; JSON credentials are their own raw text)."""
+    """What is stored: the result, plus the document the details page shows for every format
+    but JSON-LD credentials (which are their own raw text): a JWT's payload, an SD-JWT's
+    disclosed claims, an Open Badges 2.0 badge as the provider's website gave it."""
     data = {"kind": result.kind, **result.to_json()}
-    if result.facts.get("format") == "jwt_vc" and result.document is not None:
+    if result.facts.get("format") != "ldp_vc" and result.document is not None:
         data["document"] = result.document
     return data
 
@@ -105,7 +106,12 @@ class Entry:
 class Group:
     key: str
     title: str
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)  # the current credential of each line
+    older: dict[str, list[Entry]] = field(default_factory=dict)  # earlier completions, by line
+
+    @property
+    def all_entries(self) -> list[Entry]:
+        return [item for entry in self.entries for item in (entry, *self.older.get(entry.id, ()))]
 
 
 def entry_from_row(row: dict, now: datetime, *, due_soon: timedelta = DUE_SOON) -> Entry:
@@ -117,8 +123,14 @@ def entry_from_row(row: dict, now: datetime, *, due_soon: timedelta = DUE_SOON) 
 
 
 def group_rows(rows: list[dict], now: datetime, *, due_soon: timedelta = DUE_SOON) -> list[Group]:
+    """One line per training (wallet/lines.py: a renewal and what it renews together)."""
+    from .lines import build_lines
+
     groups = {key: Group(key, title) for key, title in GROUPS}
-    for row in rows:
-        entry = entry_from_row(row, now, due_soon=due_soon)
-        groups[GROUP_OF_CATEGORY.get(row["category"], "other")].entries.append(entry)
+    entries = [entry_from_row(row, now, due_soon=due_soon) for row in rows]
+    for line in build_lines(rows, entries):
+        group = groups[GROUP_OF_CATEGORY.get(line.current.category, "other")]
+        group.entries.append(line.current)
+        if line.older:
+            group.older[line.current.id] = line.older
     return list(groups.values())

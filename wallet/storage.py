@@ -5,8 +5,8 @@ worker's data takes the account id and filters on it, so one worker can never re
 rows by guessing an id (the routes turn "no such row for you" into 404).
 
 Tables: accounts, recovery_codes, holder_keys, credentials, shares, share_views, helpers,
-activity, passkeys, passkey_challenges. Times are stored in UTC; SQLite drops the zone, so
-``aware`` puts it back on read.
+activity, passkeys, passkey_challenges, reminders_sent. Times are stored in UTC; SQLite drops
+the zone, so ``aware`` puts it back on read.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ accounts = sa.Table(
     sa.Column("failed_attempts", sa.Integer, nullable=False, default=0),
     sa.Column("last_failure_at", _Time),
     sa.Column("created_at", _Time, nullable=False),
+    # E-mail refresher reminders (wallet/reminders.py); the worker can turn them off.
+    sa.Column("reminders", sa.Boolean, nullable=False, default=True, server_default=sa.true()),
 )
 
 recovery_codes = sa.Table(
@@ -333,3 +335,22 @@ def take_passkey_challenge(session: Session, challenge_id: str, purpose: str) ->
     deleted = session.execute(sa.delete(passkey_challenges)
                               .where(passkey_challenges.c.id == challenge_id)).rowcount
     return row_dict(row) if deleted == 1 else None
+
+
+# --- refresher reminders (wallet/reminders.py) ----------------------------------------------
+# One row per (credential, threshold) e-mailed. The unique constraint is what makes
+# ``passport wallet send-reminders`` safe to run twice, or twice at once: a run claims the row
+# before sending, and a second run's insert fails instead of sending again.
+reminders_sent = sa.Table(
+    "wallet_reminders_sent", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.String(32), sa.ForeignKey("wallet_accounts.id",
+                                                         ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("credential_id", sa.String(32), sa.ForeignKey("wallet_credentials.id",
+                                                            ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("threshold", sa.Integer, nullable=False),  # days before expiry: 90, 30, 7
+    sa.Column("sent_at", _Time, nullable=False),
+    sa.UniqueConstraint("credential_id", "threshold", name="uq_wallet_reminders_sent"),
+)

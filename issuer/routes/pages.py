@@ -292,6 +292,46 @@ def correct(record_id: str):
     return redirect(url_for("pages.record", record_id=new.id))
 
 
+# --- a course's public page (the achievement id of our credentials) ---------------------------
+@bp.get("/providers/<slug>/achievements/<course_key>")
+def course_page(slug: str, course_key: str):
+    """What the wallet's "book a refresher" link opens: the provider's page for the course.
+    Public (no sign-in) and the same for everyone: the link carries nothing about the worker."""
+    from passport_vc.errors import NotFoundError
+
+    provider = service().providers.provider(slug)
+    try:
+        course = service().catalogue.course(slug, course_key)
+    except PassportError:
+        raise NotFoundError("This provider has no such course") from None
+    response = Response(render_template("issuer/course_public.html", provider=provider,
+                                        course=course))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.route("/records/<record_id>/renew", methods=["GET", "POST"])
+@login_required
+def renew(record_id: str):
+    """The refresher was done: a new credential linked to this one, which stays valid."""
+    found = _record(record_id)
+    if found.state not in ("active", "suspended"):
+        abort(404)
+    if request.method == "GET":
+        return render_template("issuer/renew.html", record=found, values={}, errors={})
+    values = _issue_form_values(request.form)
+    try:
+        new = service().issuance.renew(found.id, completed=_completed_from(values),
+                                       provider=g.provider.id, actor=g.user.email,
+                                       evidence=values["evidence"] or None)
+    except MalformedValueError as error:
+        return render_template("issuer/renew.html", record=found, values=values,
+                               errors=_error_dict(error, "completed")), 400
+    flash("The renewal has been issued. The earlier credential stays valid until its own "
+          "date. Send the new one to the worker's wallet.", "success")
+    return redirect(url_for("pages.record", record_id=new.id))
+
+
 @bp.get("/records/<record_id>/credential.json")
 @login_required
 def download_json(record_id: str):

@@ -122,6 +122,15 @@ class ResolverRegistry:
                 self._built[did] = (raw, document)
         return document
 
+    def revalidating(self) -> ResolverRegistry:
+        """The same resolvers, but documents are fetched from their origin again (for a
+        person's "check again now"); methods that fetch nothing are shared as they are."""
+        methods = {}
+        for name, resolver in self.methods.items():
+            make = getattr(resolver, "revalidating", None)
+            methods[name] = make() if callable(make) else resolver
+        return ResolverRegistry(methods)
+
     def resolve_verification_method(self, did_url: str
                                     ) -> tuple[VerificationMethod, DidDocument]:
         did, _fragment = split_did_url(did_url)

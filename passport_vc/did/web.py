@@ -133,9 +133,24 @@ class WebResolver:
         self._pinned: dict[Path, tuple[tuple[int, int], bytes]] = {}
         self._paths: dict[str, Path] = {}
         self._parsed: dict[str, tuple[bytes, dict]] = {}
+        self._urls: dict[str, str] = {}
+
+    def revalidating(self) -> WebResolver:
+        """This resolver, fetching from the origin again (cached copies only if it is down)."""
+        from ..fetch import revalidating
+
+        clone = WebResolver(revalidating(self.fetcher) if self.fetcher is not None else None,
+                            self.did_documents_dir, http_hosts=self.http_hosts)
+        clone._pinned, clone._paths = self._pinned, self._paths
+        return clone
 
     def resolve(self, did: str) -> dict:
-        url = did_web_to_url(did, http_hosts=self.http_hosts)
+        url = self._urls.get(did)
+        if url is None:  # parsing and checking the DID is the same work every time
+            url = did_web_to_url(did, http_hosts=self.http_hosts)
+            if len(self._urls) >= MAX_REMEMBERED:
+                self._urls.clear()
+            self._urls[did] = url
         body, source = self._read_local(did)
         if body is None:
             if self.fetcher is None:

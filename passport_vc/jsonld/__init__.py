@@ -2,28 +2,59 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from collections import OrderedDict
 
 from .dataset import document_to_quads
 from .loader import FrozenLoader, default_loader
 from .rdfc import canonicalize
 from .shapes import ShapeCache
 
+REMEMBERED = 256  # canonical forms of small documents kept (proof configurations)
+REMEMBER_BELOW = 4096  # characters of JSON: only small documents are remembered
+
 
 class Canonicalizer:
-    """Safe-mode JSON-LD → canonical N-Quads, with the shape fast path unless disabled."""
+    """Safe-mode JSON-LD → canonical N-Quads, with the shape fast path unless disabled.
+
+    ``rdfc(document, remember=True)`` keeps the canonical form of a small document under its
+    exact JSON text (key order and number types included): used for proof configurations,
+    which repeat from one credential to the next (same key, purpose and second of creation)."""
 
     def __init__(self, loader: FrozenLoader | None = None, *, fast_path: bool = True) -> None:
         self.loader = loader or default_loader()
         self.shapes = ShapeCache(self.loader) if fast_path else None
+        self._remembered: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._lock = threading.Lock()
 
     def quads(self, document: dict):
         if self.shapes is not None:
             return self.shapes.quads(document)
         return document_to_quads(document, loader=self.loader)
 
-    def rdfc(self, document: dict, hash_name: str = "sha256") -> str:
-        return canonicalize(self.quads(document), hash_name)
+    def rdfc(self, document: dict, hash_name: str = "sha256", *,
+             remember: bool = False) -> str:
+        if not remember:
+            return canonicalize(self.quads(document), hash_name)
+        try:
+            text = json.dumps(document, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):  # not JSON data: nothing to key it on
+            text = ""
+        if not text or len(text) > REMEMBER_BELOW:
+            return canonicalize(self.quads(document), hash_name)
+        key = (hash_name, text)
+        with self._lock:
+            known = self._remembered.get(key)
+            if known is not None:
+                self._remembered.move_to_end(key)
+                return known
+        canonical = canonicalize(self.quads(document), hash_name)
+        with self._lock:
+            self._remembered[key] = canonical
+            while len(self._remembered) > REMEMBERED:
+                self._remembered.popitem(last=False)
+        return canonical
 
     def primed(self, document: dict, quads) -> PrimedCanonicalizer:
         """A view that already knows ``document``'s quads (the verifier's safe-mode check made
@@ -47,9 +78,10 @@ class PrimedCanonicalizer:
             return self._quads
         return self.base.quads(document)
 
-    def rdfc(self, document: dict, hash_name: str = "sha256") -> str:
+    def rdfc(self, document: dict, hash_name: str = "sha256", *,
+             remember: bool = False) -> str:
         if document != self._document:
-            return self.base.rdfc(document, hash_name)
+            return self.base.rdfc(document, hash_name, remember=remember)
         if hash_name not in self._canonical:
             self._canonical[hash_name] = canonicalize(self._quads, hash_name)
         return self._canonical[hash_name]

@@ -32,7 +32,6 @@ from .rdfc import XSD_STRING, Quad, iri_token
 
 MARK = "urn:x-passport-slot:"
 INT_BASE = 7_300_000_000_000
-XSD_INTEGER_SUFFIX = "^^<http://www.w3.org/2001/XMLSchema#integer>"
 SEP = "\x1f"
 MAX_SHAPES = 512
 MAX_INT = 10**15
@@ -55,6 +54,8 @@ class _Template:
     iri_slots: frozenset[int]
     int_slots: frozenset[int]
     forbidden_prefixes: frozenset[str]
+    # Per quad: the quad and the (position, slot) pairs to fill in (none: used as it is).
+    plan: tuple[tuple[tuple, tuple[tuple[int, _Slot], ...]], ...] = ()
 
 
 class _Shape:
@@ -78,7 +79,8 @@ def _shape_of(document: dict) -> _Shape:
                     shape.ok = False
                 tokens.append(key)
                 if key == "@context" or key == "type" or key == "@type":
-                    constant = json.dumps(value)
+                    # repr is exact for JSON data (types and order kept) and cheaper than JSON.
+                    constant = repr(value)
                     if MARK in constant:
                         shape.ok = False
                     tokens.append(constant)
@@ -172,8 +174,11 @@ def _slot_for(token: str, slots: dict[str, int], position: int) -> object:
         index = slots.get(lexical)
         if index is not None:
             return _Slot("literal", index, suffix)
+        # A JSON integer becomes its decimal form under whatever datatype the context gives
+        # it (xsd:integer by default; the VC 2.0 context types statusSize with an https xsd
+        # IRI); a double-typed one would not be digits and stays out of the cache.
         if lexical.isascii() and lexical.isdigit() and len(lexical) < 40 and \
-                suffix == XSD_INTEGER_SUFFIX:
+                suffix.startswith("^^<"):
             number = int(lexical) - INT_BASE
             if 0 <= number < len(slots) + 10**6:
                 return _Slot("int", number, suffix)
@@ -210,8 +215,10 @@ def _build_template(document: dict, loader: FrozenLoader, value_count: int,
         template.append(tuple(parts))
     if len(seen) != value_count - len(keep):
         return None  # a value vanished or was merged: not provably exact
+    plan = tuple((quad, tuple((position, part) for position, part in enumerate(quad)
+                              if isinstance(part, _Slot))) for quad in template)
     return _Template(tuple(template), frozenset(iri_slots), frozenset(int_slots),
-                     _context_terms(loader, document))
+                     _context_terms(loader, document), plan)
 
 
 def _escape_literal(value: str) -> str:
@@ -244,22 +251,21 @@ def _fill(template: _Template, values: list[object]) -> list[Quad] | None:
         if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= MAX_INT:
             return None
     quads = []
-    for quad in template.quads:
-        out = []
-        for part in quad:
-            if part.__class__ is str:
-                out.append(part)
-                continue
-            value = values[part.index]
-            if part.kind == "iri":
-                out.append(iri_token(value))
-            elif part.kind == "int":
-                out.append(f'"{value}"{part.suffix}')
-            else:
-                if not isinstance(value, str):
-                    return None
-                out.append(f'"{_escape_literal(value)}"{part.suffix}')
-        quads.append(tuple(out))
+    for quad, slots in template.plan:
+        if slots:
+            out = list(quad)
+            for position, part in slots:
+                value = values[part.index]
+                if part.kind == "iri":
+                    out[position] = iri_token(value)
+                elif part.kind == "int":
+                    out[position] = f'"{value}"{part.suffix}'
+                else:
+                    if not isinstance(value, str):
+                        return None
+                    out[position] = f'"{_escape_literal(value)}"{part.suffix}'
+            quad = tuple(out)
+        quads.append(quad)
     return quads
 
 

@@ -5,14 +5,24 @@ and the Open Badges 3.0 / VC 1.1 validators ``1EdTechJsonSchemaValidator2019`` a
 Schemas come only from a local ``SchemaStore``: a schema fetched at run time could be swapped by
 whoever controls its URL, and ``$ref`` to anything outside the store is refused, never fetched.
 A schema we do not hold is reported as unknown (None), not as a failure.
+
+The answer is jsonschema's (Python). A valid document is the common case and costs jsonschema
+milliseconds, so a compiled validator (jsonschema-rs) answers first for self-contained schemas:
+when it finds the document valid and the document has none of the characters on which the two
+regular-expression engines disagree, that is the answer; anything else goes to jsonschema,
+which decides and words the message. tests/property/test_schema_fast_path.py checks that both
+give the same verdict on changed documents.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import re
 from collections.abc import Iterator, Mapping
 
 import jsonschema
+import jsonschema_rs
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource, Unresolvable
@@ -24,6 +34,13 @@ from .values import as_list
 SCHEMA_TYPES = frozenset({"JsonSchema", "1EdTechJsonSchemaValidator2019",
                           "JsonSchemaValidator2018"})
 MAX_MESSAGE = 300
+# Dialects the compiled validator is used for (others: jsonschema only).
+FAST_DIALECTS = frozenset({"https://json-schema.org/draft/2020-12/schema",
+                           "https://json-schema.org/draft/2019-09/schema",
+                           "http://json-schema.org/draft-07/schema#"})
+# Python's \s also matches U+001C..U+001F (str.isspace); ECMA-262 and Rust's do not.
+_ENGINES_DISAGREE = re.compile(r"\\u001[c-f]")
+_NO_FAST = object()
 
 
 def _validator_class(schema: dict):
@@ -52,6 +69,7 @@ class SchemaStore(Mapping):
             self._add(schema_id, schema)
         self._registry = self._build_registry()
         self._validators: dict[str, object] = {}
+        self._fast: dict[str, object] = {}
 
     def _add(self, schema_id: str, schema: dict) -> None:
         if not isinstance(schema, dict):
@@ -90,8 +108,51 @@ class SchemaStore(Mapping):
                                               format_checker=cls.FORMAT_CHECKER)
         return self._validators[schema_id]
 
+    def fast_validator(self, schema_id: str):
+        """The compiled validator for a self-contained schema (only ``#…`` references, a
+        known dialect), or None."""
+        found = self._fast.get(schema_id)
+        if found is None:
+            schema = self._schemas[schema_id]
+            found = _NO_FAST
+            if schema.get("$schema") in FAST_DIALECTS and not _outside_refs(schema):
+                try:
+                    found = jsonschema_rs.validator_for(schema, validate_formats=True)
+                except (ValueError, jsonschema_rs.ValidationError):
+                    found = _NO_FAST
+            self._fast[schema_id] = found
+        return None if found is _NO_FAST else found
+
     def __repr__(self) -> str:
         return f"SchemaStore({len(self)} schemas)"
+
+
+def _outside_refs(node) -> bool:
+    """Does the schema refer to anything but itself (``$ref``/``$dynamicRef`` not ``#…``)?"""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("$ref", "$dynamicRef", "$recursiveRef") and \
+                    not (isinstance(value, str) and value.startswith("#")):
+                return True
+            if _outside_refs(value):
+                return True
+    elif isinstance(node, list):
+        return any(_outside_refs(item) for item in node)
+    return False
+
+
+def _valid_fast(store: SchemaStore, schema_id: str, document: dict) -> bool:
+    """True only when the compiled validator finds the document valid on input where both
+    engines read the patterns alike; False means "ask jsonschema", not "invalid"."""
+    fast = store.fast_validator(schema_id)
+    if fast is None:
+        return False
+    try:
+        if not fast.is_valid(document):
+            return False
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return _ENGINES_DISAGREE.search(json.dumps(document)) is None
 
 
 def json_path(parts) -> str:
@@ -130,6 +191,9 @@ def check_credential_schemas(document: dict,
             continue
         if schema_id not in store:
             outcomes.append((schema_id, None, "not known"))
+            continue
+        if _valid_fast(store, schema_id, document):
+            outcomes.append((schema_id, True, ""))
             continue
         try:
             error = best_match(store.validator(schema_id).iter_errors(document))

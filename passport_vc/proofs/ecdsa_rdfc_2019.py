@@ -32,7 +32,8 @@ def hashing(transformed: str, canonical_proof_config: str, env: SuiteInput) -> b
 
 def proof_configuration(options: dict, unsecured: dict, env: SuiteInput) -> str:
     check_proof_options(options, PROOF_TYPE, NAME)
-    return env.canonicalizer.rdfc(proof_config_with_context(options, unsecured), _hash_name(env))
+    return env.canonicalizer.rdfc(proof_config_with_context(options, unsecured),
+                                  _hash_name(env), remember=True)
 
 
 def proof_serialization(hash_data: bytes, signer: Signer) -> bytes:

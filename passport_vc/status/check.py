@@ -8,10 +8,13 @@ entries are read the same way.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from ..clock import Clock, parse_datetime
@@ -130,13 +133,16 @@ def _entries(document: dict) -> list[_Entry]:
     return [_read_entry(item) for item in items]
 
 
-def _fetch_list(url: str, fetch: Fetcher) -> tuple[dict | str, Any]:
+def _fetch(url: str, fetch: Fetcher) -> Any:
     try:
-        fetched = fetch.get(url)
+        return fetch.get(url)
     except (PassportError, OSError) as error:
         detail = error.detail if isinstance(error, PassportError) else "network error"
         raise StatusRetrievalError(f"The status list at {url} could not be fetched: "
                                    f"{detail}") from None
+
+
+def _parse_list(url: str, fetched: Any) -> dict | str:
     body = fetched.body
     try:
         text = body.decode("utf-8") if isinstance(body, bytes | bytearray) else str(body)
@@ -144,17 +150,17 @@ def _fetch_list(url: str, fetch: Fetcher) -> tuple[dict | str, Any]:
         raise StatusRetrievalError(f"The status list at {url} is not text") from None
     text = text.strip().lstrip("\ufeff")
     if JWT_PATTERN.match(text):
-        return text, fetched  # a list credential secured as vc+jwt
+        return text  # a list credential secured as vc+jwt
     try:
         value = parse_json(text)
     except PassportError:
         raise StatusRetrievalError(f"The status list at {url} is not valid JSON") from None
     if not isinstance(value, dict):
         raise StatusRetrievalError(f"The status list at {url} is not a JSON object")
-    return value, fetched
+    return value
 
 
-def _verified_list(url: str, unverified: dict | str, issuer: str | None, now: datetime,
+def _verified_list(url: str, unverified: dict | str,
                    verify_list_credential: Callable[[Any], VerificationResult]) -> dict:
     result = verify_list_credential(unverified)
     if not result.verified:
@@ -166,6 +172,12 @@ def _verified_list(url: str, unverified: dict | str, issuer: str | None, now: da
         raise StatusVerificationError(f"The status list at {url} could not be read")
     if document.get("id") not in (None, url):
         raise StatusVerificationError(f"The status list at {url} says it is {document['id']}")
+    return document
+
+
+def _check_list(url: str, document: dict, issuer: str | None, now: datetime) -> None:
+    """What can change from one credential to the next (its issuer) or with time (the list's
+    validity period): checked on every use, also of a remembered list."""
     if _issuer_of(document) != issuer:
         raise StatusVerificationError(f"The status list at {url} was not published by the "
                                       "credential's issuer")
@@ -181,7 +193,6 @@ def _verified_list(url: str, unverified: dict | str, issuer: str | None, now: da
     except MalformedValueError as error:
         raise StatusVerificationError(f"The status list at {url} has a bad date: "
                                       f"{error.detail}") from None
-    return document
 
 
 def _list_subject(url: str, document: dict) -> dict:
@@ -197,19 +208,34 @@ def _list_subject(url: str, document: dict) -> dict:
     return subject
 
 
-def _outcome(entry: _Entry, subject: dict, fetched: Any) -> StatusOutcome:
-    url = entry.list_url
+@dataclass(frozen=True)
+class _ReadList:
+    """A verified list credential, reduced to what the entries need: purposes and bits."""
+
+    document: dict
+    purposes: tuple
+    bits: bytes
+
+
+def _read_list(url: str, document: dict) -> _ReadList:
+    subject = _list_subject(url, document)
     purposes = subject.get("statusPurpose")
     purposes = purposes if isinstance(purposes, list) else [purposes]
-    if entry.purpose not in purposes:
-        raise StatusVerificationError(
-            f"The credential asks for its {entry.purpose} status, but the list at {url} is for "
-            + " and ".join(str(p) for p in purposes))
     try:
         bits = decode_list(subject.get("encodedList"))
     except PassportError as error:
         raise StatusVerificationError(f"The status list at {url} could not be read: "
                                       f"{error.detail}") from None
+    return _ReadList(document, tuple(purposes), bytes(bits))
+
+
+def _outcome(entry: _Entry, read: _ReadList, fetched: Any) -> StatusOutcome:
+    url = entry.list_url
+    if entry.purpose not in read.purposes:
+        raise StatusVerificationError(
+            f"The credential asks for its {entry.purpose} status, but the list at {url} is for "
+            + " and ".join(str(p) for p in read.purposes))
+    bits = read.bits
     entries_in_list = len(bits) * 8 // entry.size
     if entries_in_list < MIN_ENTRIES:
         raise StatusListLengthError(f"The status list at {url} has {entries_in_list:,} entries; "
@@ -226,25 +252,80 @@ def _outcome(entry: _Entry, subject: dict, fetched: Any) -> StatusOutcome:
         fetched_at=getattr(fetched, "fetched_at", None))
 
 
+class VerifiedLists:
+    """Status list credentials already verified and decoded, by URL and exact bytes.
+
+    Every credential of a provider points at one of a few lists, so without this each check
+    would verify the same list credential's signature (a JSON-LD canonicalization) and inflate
+    its bitstring again. An entry is used only for the very same bytes from the same URL and
+    for at most ``ttl`` (the signature was checked against the issuer's DID document as it was
+    then; a key the issuer withdraws stops vouching for the list within that time). The list's
+    validity dates and issuer are still checked on every use. Thread-safe; bounded.
+    """
+
+    def __init__(self, *, ttl: timedelta = timedelta(minutes=5), max_entries: int = 256) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[str, bytes], tuple[datetime, _ReadList]] = \
+            OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, url: str, digest: bytes, now: datetime) -> _ReadList | None:
+        with self._lock:
+            found = self._entries.get((url, digest))
+            if found is None:
+                return None
+            if not found[0] <= now < found[0] + self.ttl:
+                del self._entries[(url, digest)]
+                return None
+            self._entries.move_to_end((url, digest))
+            return found[1]
+
+    def put(self, url: str, digest: bytes, now: datetime, read: _ReadList) -> None:
+        with self._lock:
+            self._entries[(url, digest)] = (now, read)
+            self._entries.move_to_end((url, digest))
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+
+def _digest(fetched: Any) -> bytes:
+    body = fetched.body
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    return hashlib.sha256(bytes(body)).digest()
+
+
 def check_status(document: dict, *, fetch: Fetcher, clock: Clock,
-                 verify_list_credential: Callable[[Any], VerificationResult]
-                 ) -> list[StatusOutcome]:
+                 verify_list_credential: Callable[[Any], VerificationResult],
+                 verified_lists: VerifiedLists | None = None) -> list[StatusOutcome]:
     """One outcome per status entry of ``document`` (which must have ``credentialStatus``).
 
+    ``verified_lists``: remember lists already verified (None: verify every list afresh).
     Raises StatusRetrievalError (could not fetch: status unknown), StatusVerificationError (the
     list is not trustworthy or does not match), StatusListLengthError, MalformedValueError.
     """
     entries = _entries(document)
     issuer = _issuer_of(document)
     now = clock()
-    lists: dict[str, tuple[dict, Any]] = {}
+    lists: dict[str, tuple[_ReadList, Any]] = {}
     outcomes = []
     for entry in entries:
-        if entry.list_url not in lists:
-            unverified, fetched = _fetch_list(entry.list_url, fetch)
-            verified = _verified_list(entry.list_url, unverified, issuer, now,
-                                      verify_list_credential)
-            lists[entry.list_url] = (verified, fetched)
-        verified, fetched = lists[entry.list_url]
-        outcomes.append(_outcome(entry, _list_subject(entry.list_url, verified), fetched))
+        url = entry.list_url
+        if url not in lists:
+            fetched = _fetch(url, fetch)
+            digest = _digest(fetched) if verified_lists is not None else b""
+            read = verified_lists.get(url, digest, now) if verified_lists is not None else None
+            if read is None:
+                unverified = _parse_list(url, fetched)
+                verified = _verified_list(url, unverified, verify_list_credential)
+                _check_list(url, verified, issuer, now)
+                read = _read_list(url, verified)
+                if verified_lists is not None:
+                    verified_lists.put(url, digest, now, read)
+            else:
+                _check_list(url, read.document, issuer, now)
+            lists[url] = (read, fetched)
+        read, fetched = lists[url]
+        outcomes.append(_outcome(entry, read, fetched))
     return outcomes

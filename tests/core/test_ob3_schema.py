@@ -62,3 +62,23 @@ def test_two_status_entries_do_not(validator):
             status_entry(LIST.replace("message", "suspension"), 1, "suspension")]
     errors = list(validator.iter_errors(_signed("fire-safety", pair)))
     assert [list(error.path) for error in errors] == [["credentialStatus"]]
+
+
+def test_a_renewal_link_validates_and_is_signed(validator):
+    """``renews`` (a refresher's link to the credential it renews) is a defined care term: it
+    passes 1EdTech's schema and safe-mode signing (an undefined term would be refused)."""
+    from schemas import build_training_credential, load_catalogue
+
+    private = PrivateKey.generate()
+    issuer = did_key_from_public_key(private.public_key)
+    unsigned = build_training_credential(
+        load_catalogue()["moving-and-handling"], issuer_id=issuer,
+        issuer_name="Bright Care Training", subject_name="Sam Patel", subject_id=None,
+        completed=date(2027, 3, 1), credential_id="urn:uuid:3f1c0c52-6d0e-4f0b-9d59-3c2d7b1e0a12",
+        renews="urn:uuid:2f1c0c52-6d0e-4f0b-9d59-3c2d7b1e0a11")
+    unsigned["credentialStatus"] = lifecycle_entry(LIST, 99)
+    signed = issue_credential(unsigned, IssuerKey(private, verification_method_for(issuer)),
+                              clock=fixed_clock("2027-03-01T10:00:00Z"), proof_set=True)
+    assert signed["renews"] == "urn:uuid:2f1c0c52-6d0e-4f0b-9d59-3c2d7b1e0a11"
+    errors = sorted(validator.iter_errors(signed), key=lambda e: list(e.path))
+    assert errors == [], [f"{list(e.path)}: {e.message}" for e in errors]

@@ -332,10 +332,12 @@ class TestBuilder:
             build(CATALOGUE["medication"], **overrides)
 
     def test_a_typical_credential_fits_a_paper_qr(self):
-        # QR.md: keep one credential near 1,100 bytes of minified JSON before compression.
-        assert minified_size(build(CATALOGUE["moving-and-handling"])) <= 1100
+        # QR.md: keep one credential near 1,100 bytes of minified JSON before compression; the
+        # ASC-WDS alignment (issue 13) adds about 210 bytes, which zlib + base45 turns into about
+        # 135 characters of QR text (one or two QR versions).
+        assert minified_size(build(CATALOGUE["moving-and-handling"])) <= 1400
         largest = max(minified_size(build(course)) for course in CATALOGUE.values())
-        assert largest <= 1300
+        assert largest <= 1550
 
 
 # --- JSON Schema --------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from .common import current_state
 def register_routes(app: Flask) -> None:
     from passport_web.flask import csrf
 
-    from . import accounts, api, identifiers, oid4vp, records, scan, trust
+    from . import accounts, api, asc_wds, identifiers, oid4vp, records, scan, trust
 
-    for module in (scan, records, trust, accounts):
+    for module in (scan, records, asc_wds, trust, accounts):
         app.register_blueprint(module.bp)
     app.register_blueprint(oid4vp.pages)  # the employer's asking pages (HTML)
     app.register_blueprint(api.bp)

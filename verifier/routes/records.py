@@ -6,7 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from passport_vc.errors import MalformedValueError
 
-from .. import records
+from .. import asc_wds, records
 from .common import current_state, current_user, form_int, login_required, manager_required
 
 bp = Blueprint("records", __name__)
@@ -63,7 +63,8 @@ def delete_record(record_id: str):
 def _matrix():
     state, user = current_state(), current_user()
     return records.training_matrix(state.db, user.organisation_id, user.organisation_name,
-                                   _today(), due_soon=state.config.due_soon)
+                                   _today(), due_soon=state.config.due_soon,
+                                   roles=asc_wds.matrix_roles(state.db, user.organisation_id))
 
 
 @bp.get("/matrix")

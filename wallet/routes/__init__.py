@@ -6,8 +6,19 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import accounts, helpers, keeping, oid4vp, passkeys, public, receive, record, shares
+    from . import (
+        accounts,
+        helpers,
+        keeping,
+        oid4vp,
+        passkeys,
+        public,
+        receive,
+        record,
+        reminders,
+        shares,
+    )
 
     for module in (accounts, record, receive, shares, keeping, helpers, public, passkeys,
-                   oid4vp):
+                   oid4vp, reminders):
         app.register_blueprint(module.blueprint)

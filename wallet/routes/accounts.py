@@ -104,7 +104,8 @@ def account_page(wallet):
     account = service().account(wallet.owner_id)
     return render_template("wallet/account.html", account=account,
                            unused_codes=service().unused_recovery_codes(wallet.owner_id),
-                           helping=service().helping(wallet.owner_id))
+                           helping=service().helping(wallet.owner_id),
+                           reminders=service().reminders.settings(wallet.owner_id))
 
 
 @blueprint.post("/account/recovery-codes")
@@ -130,4 +131,5 @@ ACTIVITY_LABELS = {
     "helper-added": "let someone help", "helper-removed": "stopped a helper",
     "helper-viewed": "looked at the record", "passkey-added": "added a passkey",
     "passkey-removed": "removed a passkey", "passkey-sign-in": "signed in with a passkey",
-    "passkey-refused": "a passkey was refused (it may have been copied)"}
+    "passkey-refused": "a passkey was refused (it may have been copied)",
+    "shared": "shared", "reminders": "changed email reminders"}

@@ -45,6 +45,8 @@ def make(wallet):
             raise MalformedValueError("Choose how long the link works", path="hours") from None
         # Ticked boxes win over "all": sharing less than meant is the safer mistake.
         chosen = form["chosen"] or ("all-current" if form["what"] == "all-current" else [])
+        if form["domain"].strip() and request.form.get("confirmed") != "yes":
+            return _confirm_page(wallet, form, chosen, hours)
         share = service().create_share(wallet.owner_id, chosen, hours=hours,
                                        challenge=form["challenge"] or None,
                                        domain=form["domain"] or None,
@@ -54,6 +56,28 @@ def make(wallet):
     return render_template("wallet/share_made.html", share=share,
                            qr=qr_svg(share.url, title="Interview QR code: a link to your "
                                      "shared training record"))
+
+
+def _confirm_page(wallet, form: dict, chosen, hours: int):
+    """Who is asking, before a share made for an employer's check code (wallet/employers.py):
+    the website the worker typed, whether it is a known employer, and what will be shared."""
+    from ..employers import normalise_host
+
+    host = normalise_host(form["domain"])
+    if host is None:
+        raise MalformedValueError("Enter the employer's website as shown on their screen, for "
+                                  "example rosewood.example", path="domain")
+    entries = service().entries(wallet.owner_id)
+    if chosen == "all-current":
+        sharing = [entry for entry in entries if entry.current]
+    else:
+        sharing = [entry for entry in entries if entry.id in set(chosen)]
+    if not sharing:
+        raise MalformedValueError("Choose at least one training record to share",
+                                  path="credentials")
+    asker = service().known_employers.ask(host, proven=False)
+    return render_template("wallet/share_confirm.html", form=form, asker=asker,
+                           sharing=sharing, hours=hours)
 
 
 @blueprint.get("/shares")

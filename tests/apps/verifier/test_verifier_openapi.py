@@ -30,7 +30,7 @@ from tests.support.openapi import (
     schemathesis_settings,
 )
 
-PAGE_BLUEPRINTS = ("scan.", "records.", "trust.", "accounts.", "oid4vp.")
+PAGE_BLUEPRINTS = ("scan.", "records.", "asc_wds.", "trust.", "accounts.", "oid4vp.")
 
 
 def _is_page(endpoint: str) -> bool:
