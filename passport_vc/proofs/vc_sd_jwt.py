@@ -233,7 +233,10 @@ def verify_vc_sd_jwt(token: str, *, kind: str, public_key_for_kid: Callable[[str
     document = {name: value for name, value in claims.items()
                 if name not in (*REGISTERED_CLAIMS, "nonce", "cnf")}
     party = party_of(document)
-    if not party or kid.split("#", 1)[0] != party:
+    if not party:
+        raise KeyBindingError(f"The {kind} does not show its {who} (not disclosed), so the key "
+                              f"cannot be checked as theirs")
+    if kid.split("#", 1)[0] != party:
         raise KeyBindingError(f"The {kind} was signed with {kid}, which is not a key of its "
                               f"{who} {party}")
     if "iss" in claims and claims["iss"] != party:
