@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.hazmat.primitives.asymmetric import rsa
+from support.pki import NOW, _name, make_ca, make_leaf
 
 from passport_vc.did import (
     build_did_document,
@@ -27,51 +27,9 @@ from passport_vc.keys import PrivateKey
 from passport_vc.keys.keypairs import b64url
 from passport_vc.oid4vp_request import sign_request_object, verify_request_object
 
-NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
-
 
 def clock():
     return NOW
-
-
-# --- a small PKI ------------------------------------------------------------------------------
-def _name(common: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
-
-
-def make_ca(common="Test Employers Root CA"):
-    key = ec.generate_private_key(ec.SECP256R1())
-    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-    cert = (x509.CertificateBuilder().subject_name(_name(common)).issuer_name(_name(common))
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(NOW - timedelta(days=365))
-            .not_valid_after(NOW + timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
-                                         False), critical=True)
-            .add_extension(ski, critical=False)
-            .sign(key, hashes.SHA256()))
-    return key, cert
-
-
-def make_leaf(ca, dns_name, *, key=None, not_after=None, not_before=None):
-    ca_key, ca_cert = ca
-    key = key or PrivateKey.generate("P-256")
-    public = key.public_key.to_cryptography()
-    cert = (x509.CertificateBuilder().subject_name(_name(dns_name))
-            .issuer_name(ca_cert.subject).public_key(public)
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(not_before or NOW - timedelta(days=1))
-            .not_valid_after(not_after or NOW + timedelta(days=90))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
-                           critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    return key, cert
 
 
 def payload(client_id, response_uri="https://rosewood.example/oid4vp/response", **extra):
