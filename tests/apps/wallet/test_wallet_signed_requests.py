@@ -193,3 +193,51 @@ def test_unsigned_verifier_keeps_redirect_uri(signed_pair):
     _employer, _path, link = _ask(verifier)
     assert "client_id=redirect_uri%3Ahttp" in link
     assert verifier.test_client().get("/.well-known/did.json").status_code == 404
+
+
+@pytest.mark.browser
+def test_signed_request_answered_in_a_real_browser_shows_the_verified_name(
+        signed_pair, tmp_path, network):
+    """In Chromium: the verifier signs with its own did:web; the wallet shows its website and
+    DID confirmed by signature and the employer's name from the list; Send; the employer sees
+    a valid answer. axe finds nothing on the consent page."""
+    from playwright.sync_api import sync_playwright
+    from support.browser import axe_violations, launch
+
+    key = PrivateKey.generate("Ed25519")
+    verifier, wallet, provider, base = signed_pair(
+        lambda base: for_did(key, did_web_for(base), base),
+        known_employers_path=lambda base: _known(
+            tmp_path, {"host": base.removeprefix("http://"), "name": "Rosewood Care Home"}))
+    did = did_web_for(base)
+    network.fetcher.documents[did_web_to_url(did)] = \
+        verifier.test_client().get("/.well-known/did.json").get_data()
+    service = wallet.extensions["wallet"]
+    account = service.create_account("amina", PASSWORD, "Amina Okafor")
+    service.add_credential(account.id, provider.issue("fire-safety", holder=account.did)[0])
+    employer, ask_path, link = _ask(verifier)
+    host = base.removeprefix("http://")
+    with live_server(wallet) as wallet_base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 320, "height": 900})
+            page.goto(wallet_base + "/sign-in")
+            page.get_by_label("Email address or user name").fill("amina")
+            page.get_by_label("Password", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Sign in", exact=True).click()
+            page.goto(wallet_base + "/answer")
+            page.get_by_label("The employer's request").fill(link)
+            page.get_by_role("button", name="Continue").click()
+            assert page.locator("h1").inner_text() == "Rosewood Care Home asks for your training"
+            assert page.locator("#asker-host").inner_text() == f"{host} Confirmed by signature"
+            assert page.locator("#asker-did").inner_text() == f"{did} Confirmed by signature"
+            assert page.locator("#asker-known").inner_text() == "Yes"
+            assert "signed with a key of" in page.locator("#asker-proof").inner_text()
+            assert axe_violations(page) == []
+            page.get_by_role("button", name="Send").click()
+            assert page.locator("h1").inner_text() == "Your training was sent"
+        finally:
+            browser.close()
+    state = ask_path.rsplit("/", 1)[1]
+    result = employer.get(employer.get(f"/oid4vp/status/{state}").get_json()["result_url"])
+    assert "Result: Valid" in result.get_data(as_text=True)
