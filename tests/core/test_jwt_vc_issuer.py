@@ -159,3 +159,24 @@ def test_unreachable_metadata_is_unknown_not_forged(base, fetcher):
 def test_default_fetcher_refuses_plain_http_and_loopback(base):
     result = _verify(_sd_jwt(base + "/providers/acme"), HttpFetcher(clock=lambda: NOW))
     assert next(c for c in result.checks if c.name == "proof").ok is not True
+
+
+def test_passport_verify_fetches_the_metadata_of_a_named_host(base, fetcher, tmp_path, capsys,
+                                                              monkeypatch):
+    """``passport verify`` (the CLI) checks a web-issuer SD-JWT VC through its own network
+    rules: the test server's host:port is named in PASSPORT_HTTP_HOSTS, as for the demo."""
+    from passport_cli.main import main
+
+    iss = base + "/providers/acme"
+    _publish(base, "/providers/acme", metadata_for(iss, [_jwk(ISSUER_KEY, "key-1")]))
+    (tmp_path / "twin.sd-jwt").write_text(_sd_jwt(iss), encoding="utf-8")
+    monkeypatch.setenv("PASSPORT_HTTP_HOSTS", base.removeprefix("http://"))
+    assert main(["verify", str(tmp_path / "twin.sd-jwt"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    checks = {line["check"]: line for line in report["results"]}
+    assert report["verified"] is True and checks["proof"]["ok"] is True
+    assert "JWT VC Issuer Metadata" in checks["issuer_binding"]["message"]
+    monkeypatch.delenv("PASSPORT_HTTP_HOSTS")
+    assert main(["verify", str(tmp_path / "twin.sd-jwt"), "--json"]) != 0
+    refused = json.loads(capsys.readouterr().out)
+    assert {line["check"]: line for line in refused["results"]}["proof"]["ok"] is not True
