@@ -95,10 +95,6 @@ def load_trust_anchors(pem: bytes) -> list[x509.Certificate]:
 
 
 # --- verifying (the wallet's side) ------------------------------------------------------------
-def is_signed_request(text: object) -> bool:
-    return isinstance(text, str) and text.count(".") == 2 and not text.lstrip().startswith("{")
-
-
 def verify_request_object(token: str, *, trust_anchors: Sequence[x509.Certificate] = (),
                           resolver=None, clock: Clock = system_clock,
                           leeway: timedelta = timedelta(seconds=60)) -> VerifiedRequest:
@@ -233,4 +229,4 @@ def _did_web_host(did: str) -> str | None:
 
 
 __all__ = ["REQUEST_TYPE", "VerifiedRequest", "sign_request_object", "verify_request_object",
-           "load_trust_anchors", "is_signed_request", "SIGNED_PREFIXES"]
+           "load_trust_anchors", "SIGNED_PREFIXES"]

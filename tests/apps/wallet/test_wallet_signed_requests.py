@@ -241,3 +241,63 @@ def test_signed_request_answered_in_a_real_browser_shows_the_verified_name(
     state = ask_path.rsplit("/", 1)[1]
     result = employer.get(employer.get(f"/oid4vp/status/{state}").get_json()["result_url"])
     assert "Result: Valid" in result.get_data(as_text=True)
+
+
+# --- pure: the signed request by value, and what a signature cannot excuse --------------------
+def _signed_link(token: str, client_id: str) -> str:
+    from urllib.parse import urlencode
+
+    return "openid4vp://?" + urlencode({"client_id": client_id, "request": token})
+
+
+def _request_body(client_id: str, response_uri: str) -> dict:
+    return {"client_id": client_id, "response_type": "vp_token",
+            "response_mode": "direct_post", "response_uri": response_uri, "nonce": "n-1",
+            "state": "s-1", "dcql_query": {"credentials": [{
+                "id": "training", "format": "ldp_vc"}]}}
+
+
+def _reader(clock, **options):
+    from passport_vc.did import default_resolver
+    from passport_vc.oid4vp_request import verify_request_object
+    from wallet.oid4vp import PresentationClient
+
+    return PresentationClient(None, lambda token: verify_request_object(
+        token, resolver=default_resolver(), clock=clock, **options))
+
+
+def test_signed_request_by_value_is_read_and_bound_to_its_link(clock):
+    from passport_vc.errors import MalformedValueError
+    from passport_vc.oid4vp_request import sign_request_object
+
+    signing = for_did(PrivateKey.generate("Ed25519"), None, "http://unused")
+    client_id = f"decentralized_identifier:{signing.did}"
+    token = sign_request_object(_request_body(client_id, "https://oak.example/r"), signing.key,
+                                kid=signing.kid)
+    asked = _reader(clock).read(_signed_link(token, client_id))
+    assert (asked.signed_by, asked.verified_name, asked.client_id) == (
+        "decentralized_identifier", signing.did, client_id)
+    other = f"decentralized_identifier:{for_did(PrivateKey.generate('Ed25519'), None, '').did}"
+    with pytest.raises(MalformedValueError, match="does not match its QR code"):
+        _reader(clock).read(_signed_link(token, other))
+    with pytest.raises(MalformedValueError, match="cannot check signed requests"):
+        from wallet.oid4vp import PresentationClient
+
+        PresentationClient(None).read(_signed_link(token, client_id))
+
+
+def test_certificate_cannot_send_the_answer_to_another_host(clock):
+    from passport_vc.errors import MalformedValueError
+    from passport_vc.oid4vp_request import sign_request_object
+
+    ca = make_ca(now=clock())
+    key, leaf = make_leaf(ca, "rosewood.example", now=clock())
+    client_id = "x509_san_dns:rosewood.example"
+    token = sign_request_object(_request_body(client_id, "https://collector.example/r"), key,
+                                x5c=[leaf])
+    with pytest.raises(MalformedValueError, match="certificate is for rosewood.example"):
+        _reader(clock, trust_anchors=[ca[1]]).read(_signed_link(token, client_id))
+    fine = sign_request_object(_request_body(client_id, "https://rosewood.example/r"), key,
+                               x5c=[leaf])
+    assert _reader(clock, trust_anchors=[ca[1]]).read(
+        _signed_link(fine, client_id)).verified_host == "rosewood.example"
