@@ -140,6 +140,7 @@ def ask(state: str):
     return render_template(
         "verifier/oid4vp_ask.html", state=state, link=link, expired=expired,
         expires_at=row["expires_at"], checked=request.args.get("checked") == "1",
+        signed_as=_client_id().split(":", 1)[1] if _signing().signed else None,
         qr=None if expired else qr_svg(link, title="QR code for the worker's wallet"))
 
 

@@ -104,6 +104,8 @@ def test_did_key_signed_request_shows_the_did_confirmed_and_the_answer_is_valid(
                                                         "name": "Oak Lodge Care"}))
     employer, ask_path, link = _ask(verifier)
     assert "client_id=decentralized_identifier%3Adid%3Akey%3A" in link
+    assert f"The request is signed as <strong class=\"oid4vp-link\">{signing.did}" in \
+        employer.get(ask_path).get_data(as_text=True)
     request_uri = re.search(r"request_uri=([^&]+)", link).group(1)
     from urllib.parse import unquote
 
@@ -190,8 +192,9 @@ def test_x509_request_from_a_root_the_wallet_does_not_trust_is_refused(signed_pa
 
 def test_unsigned_verifier_keeps_redirect_uri(signed_pair):
     verifier, _wallet, _provider, base = signed_pair(RequestSigning())
-    _employer, _path, link = _ask(verifier)
+    employer, path, link = _ask(verifier)
     assert "client_id=redirect_uri%3Ahttp" in link
+    assert "signed as" not in employer.get(path).get_data(as_text=True)
     assert verifier.test_client().get("/.well-known/did.json").status_code == 404
 
 
