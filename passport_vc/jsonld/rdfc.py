@@ -211,3 +211,14 @@ def canonicalize(quads: list[Quad], hash_name: str = "sha256") -> str:
         lines.append(serialize((s, p, o, g)))
     lines.sort()
     return "".join(lines)
+
+
+def canonical_nquads(quads: list[Quad], hash_name: str = "sha256") -> str:
+    """``canonicalize``, through the shape's prepared plan when the quads came from the shape
+    cache (``shapes.ShapeQuads``) and the plan can answer; the full algorithm otherwise."""
+    plan = getattr(quads, "rdfc", None)
+    if plan is not None:
+        canonical = plan.canonicalize(quads, hash_name)
+        if canonical is not None:
+            return canonical
+    return canonicalize(quads, hash_name)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from .dataset import document_to_quads
 from .loader import FrozenLoader, default_loader
 from .rdfc import XSD_STRING, Quad, iri_token
+from .rdfc_plan import RdfcPlan
 
 MARK = "urn:x-passport-slot:"
 INT_BASE = 7_300_000_000_000
@@ -56,6 +57,14 @@ class _Template:
     forbidden_prefixes: frozenset[str]
     # Per quad: the quad and the (position, slot) pairs to fill in (none: used as it is).
     plan: tuple[tuple[tuple, tuple[tuple[int, _Slot], ...]], ...] = ()
+    rdfc: RdfcPlan | None = None
+
+
+class ShapeQuads(list):
+    """The quads of a document served from a shape template, with that template's RDFC plan
+    (rdfc_plan.py): ``canonical_nquads`` uses it, and the full algorithm when it declines."""
+
+    __slots__ = ("rdfc",)
 
 
 class _Shape:
@@ -218,7 +227,7 @@ def _build_template(document: dict, loader: FrozenLoader, value_count: int,
     plan = tuple((quad, tuple((position, part) for position, part in enumerate(quad)
                               if isinstance(part, _Slot))) for quad in template)
     return _Template(tuple(template), frozenset(iri_slots), frozenset(int_slots),
-                     _context_terms(loader, document), plan)
+                     _context_terms(loader, document), plan, RdfcPlan(template))
 
 
 def _escape_literal(value: str) -> str:
@@ -243,14 +252,15 @@ def _unsafe_iri_slots(template: _Template, values: list[object]) -> list[int]:
     return unsafe
 
 
-def _fill(template: _Template, values: list[object]) -> list[Quad] | None:
+def _fill(template: _Template, values: list[object]) -> ShapeQuads | None:
     if _unsafe_iri_slots(template, values):
         return None
     for index in template.int_slots:
         value = values[index]
         if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= MAX_INT:
             return None
-    quads = []
+    quads = ShapeQuads()
+    quads.rdfc = template.rdfc
     for quad, slots in template.plan:
         if slots:
             out = list(quad)
