@@ -119,3 +119,33 @@ def test_nested_blank_nodes_with_colliding_values(names):
     document = {"@context": context, "@id": "https://example.org/root", "member": nodes}
     for _ in range(2):  # the second time from the shape cache
         assert _planned(cache, document) == _full(document)
+
+
+class _Text(str):
+    pass
+
+
+def _with_subclasses(node):
+    """The same JSON value built from subclasses of dict, list and str."""
+    from collections import OrderedDict
+
+    if isinstance(node, dict):
+        return OrderedDict((key, _with_subclasses(value)) for key, value in node.items())
+    if isinstance(node, list):
+        return type("Items", (list,), {})(_with_subclasses(item) for item in node)
+    if isinstance(node, str):
+        return _Text(node)
+    return node
+
+
+def test_subclasses_of_json_types_take_the_same_shape_and_output():
+    """The shape walk takes exact JSON types by a quicker test; subclasses must still be read
+    as the same shape, with the same values, and canonicalize identically."""
+    from passport_vc.jsonld.shapes import _shape_of
+
+    for name, make in MAKERS.items():
+        document = make(3)
+        other = _with_subclasses(document)
+        plain, sub = _shape_of(document), _shape_of(other)
+        assert (plain.tokens, plain.values, plain.ok) == (sub.tokens, sub.values, sub.ok), name
+        assert _planned(CACHE, other) == _full(document), name
