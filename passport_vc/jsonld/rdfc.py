@@ -76,13 +76,19 @@ class _Issuer:
 
 
 class _State:
-    def __init__(self, quads: list[Quad], hash_name: str) -> None:
+    def __init__(self, quads: list[Quad], hash_name: str, *,
+                 prepared: tuple[dict[str, list[Quad]], dict[str, str]] | None = None) -> None:
         self.hash_name = hash_name
         self.quads = quads
         self.blank_to_quads: dict[str, list[Quad]] = {}
         self.first_degree: dict[str, str] = {}
         self.canonical = _Issuer("_:c14n")
         self.calls = 0
+        if prepared is not None:
+            # rdfc_plan.py built the blank-node-to-quads map and the first-degree hashes with
+            # the same inputs and the same order this loop and §4.6 would use.
+            self.blank_to_quads, self.first_degree = prepared
+            return
         for quad in quads:
             for position in (0, 2, 3):
                 term = quad[position]
@@ -175,7 +181,18 @@ def _a_or_z(term: str, reference: str) -> str:
 
 def canonical_labels(quads: list[Quad], hash_name: str = "sha256") -> dict[str, str]:
     """§4.4 steps 1–6: map every blank node label to its canonical ``_:c14nN`` label."""
-    state = _State(quads, hash_name)
+    return issue_labels(_State(quads, hash_name))
+
+
+def prepared_labels(quads: list[Quad], hash_name: str, blank_to_quads: dict[str, list[Quad]],
+                    first_degree: dict[str, str]) -> dict[str, str]:
+    """``canonical_labels`` for a caller that already has §4.6's results (rdfc_plan.py): the
+    map from each blank node, in order of first mention, to the quads mentioning it, and every
+    blank node's first-degree hash."""
+    return issue_labels(_State(quads, hash_name, prepared=(blank_to_quads, first_degree)))
+
+
+def issue_labels(state: _State) -> dict[str, str]:
     by_hash: dict[str, list[str]] = {}
     for identifier in state.blank_to_quads:
         by_hash.setdefault(state.hash_first_degree(identifier), []).append(identifier)

@@ -8,9 +8,11 @@ node itself as ``_:a`` and any other as ``_:z`` — is prepared once, as format 
 
 Per document only the values change, so the first-degree hashes (§4.6) are still computed from
 the document's own quads, every time. When they are all different, §4.4 issues the canonical
-labels in the order of those hashes and nothing else (no N-degree hashing): that is all this
-plan does. When two are equal, or two quads could coincide (duplicates are removed by RDFC),
-it answers None and the caller runs the full algorithm (``rdfc.canonicalize``).
+labels in the order of those hashes and nothing else (no N-degree hashing). When two are equal
+(ten credentials of one course in a presentation share their criteria node), the full
+algorithm's Hash N-Degree Quads runs on the map and hashes computed here. When two quads could
+coincide (RDFC removes duplicates), it answers None and the caller runs the full algorithm
+(``rdfc.canonicalize``).
 tests/property/test_rdfc_plan.py compares both byte for byte.
 """
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from .rdfc import Quad
+from .rdfc import Quad, prepared_labels
 
 
 def _line_format(quad: Sequence[object], blank_fields: dict[str, str]) -> str:
@@ -39,7 +41,7 @@ def _line_format(quad: Sequence[object], blank_fields: dict[str, str]) -> str:
 class RdfcPlan:
     """Canonical N-Quads for the quads of one shape template, or None: use the full path."""
 
-    __slots__ = ("size", "first_degree", "output", "needs_dedupe")
+    __slots__ = ("size", "blanks", "mentions", "first_degree", "output", "needs_dedupe")
 
     def __init__(self, template: Sequence[Sequence[object]]) -> None:
         self.size = len(template)
@@ -54,6 +56,8 @@ class RdfcPlan:
                         mentions[term] = []
                     if not mentions[term] or mentions[term][-1] != index:
                         mentions[term].append(index)
+        self.blanks = tuple(blanks)
+        self.mentions = tuple(tuple(mentions[blank]) for blank in blanks)
         # §4.6: per blank node, per quad mentioning it, the line with _:a for it, _:z others.
         self.first_degree = tuple(
             tuple((index, _line_format(template[index],
@@ -75,11 +79,19 @@ class RdfcPlan:
         for lines in self.first_degree:
             text = "".join(sorted([pattern.format(*quads[index]) for index, pattern in lines]))
             digests.append(hashlib.new(hash_name, text.encode("utf-8")).hexdigest())
-        if len(set(digests)) != len(digests):
-            return None  # shared first-degree hashes need Hash N-Degree Quads (§4.8)
-        labels = [""] * len(digests)
-        for rank, number in enumerate(sorted(range(len(digests)), key=digests.__getitem__)):
-            labels[number] = f"_:c14n{rank}"
+        if len(set(digests)) == len(digests):
+            labels = [""] * len(digests)
+            for rank, number in enumerate(sorted(range(len(digests)),
+                                                 key=digests.__getitem__)):
+                labels[number] = f"_:c14n{rank}"
+        else:
+            # Shared first-degree hashes: the full algorithm's Hash N-Degree Quads (§4.8) on
+            # the §4.6 results computed above.
+            blank_to_quads = {blank: [quads[index] for index in indexes]
+                              for blank, indexes in zip(self.blanks, self.mentions, strict=True)}
+            issued = prepared_labels(list(quads), hash_name, blank_to_quads,
+                                     dict(zip(self.blanks, digests, strict=True)))
+            labels = [issued[blank] for blank in self.blanks]
         lines = [pattern.format(*quad, labels)
                  for pattern, quad in zip(self.output, quads, strict=True)]
         lines.sort()
