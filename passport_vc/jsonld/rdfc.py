@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import re
+from collections import Counter
 
 from ..errors import RangeError
 
@@ -142,7 +144,19 @@ class _State:
         for related_hash in sorted(related_by_hash):
             data += related_hash
             chosen_path, chosen_issuer = "", None
-            for permutation in itertools.permutations(related_by_hash[related_hash]):
+            group = related_by_hash[related_hash]
+            # A node mentioned several times in one way (the graph node of a credential in a
+            # presentation, once per quad of the graph) repeats in the list, so permutations
+            # repeat. A repeat of a permutation that ran to the end without recursing gives
+            # the same path and no calls: it is passed over (same result, same call count).
+            finished: set[tuple[str, ...]] | None = None
+            if len(set(group)) < len(group):
+                finished, distinct = set(), _distinct_permutations(group)
+            for permutation in itertools.permutations(group):
+                if finished is not None and permutation in finished:
+                    if len(finished) == distinct:
+                        break  # every remaining permutation repeats one that finished
+                    continue
                 candidate = issuer.copy()
                 path, recursion, skipped = "", [], False
                 for related in permutation:
@@ -157,6 +171,8 @@ class _State:
                         break
                 if skipped:
                     continue
+                if finished is not None and not recursion:
+                    finished.add(permutation)
                 for related in recursion:
                     result_hash, result_issuer = self.hash_n_degree(related, candidate)
                     path += candidate.issue(related) + "<" + result_hash + ">"
@@ -171,6 +187,13 @@ class _State:
             data += chosen_path
             issuer = chosen_issuer
         return self.hash(data), issuer
+
+
+def _distinct_permutations(items: list[str]) -> int:
+    count = math.factorial(len(items))
+    for repeats in Counter(items).values():
+        count //= math.factorial(repeats)
+    return count
 
 
 def _a_or_z(term: str, reference: str) -> str:
