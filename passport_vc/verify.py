@@ -323,8 +323,12 @@ class Verifier:
     # --- presentations --------------------------------------------------------------------------
     def verify_presentation(self, unverified: dict | str, *, challenge: str | None = None,
                             domain: str | None = None, max_age: timedelta | None = None,
-                            require_holder: bool | None = None) -> VerificationResult:
+                            require_holder: bool | None = None,
+                            parsed: bool = False) -> VerificationResult:
         """Verify a presentation and each credential in it.
+
+        ``parsed``: as for ``verify_credential`` (an object that came out of ``parse_json``
+        is not walked again).
 
         ``require_holder``: the presentation must name a holder whose key signed it. By default
         it is required when a ``challenge`` is asked for (an employer's check code binds the
@@ -342,10 +346,13 @@ class Verifier:
 
         result = VerificationResult("presentation")
         try:
-            given = read_unverified(unverified)
-            if given.kind != "json":
-                raise MalformedValueError("Presentations are accepted as JSON")
-            document = given.value
+            if parsed and isinstance(unverified, dict):
+                document = unverified
+            else:
+                given = read_unverified(unverified)
+                if given.kind != "json":
+                    raise MalformedValueError("Presentations are accepted as JSON")
+                document = given.value
             result.document = document
             validate_presentation(document, purpose="verify")
             unsecured = {k: v for k, v in document.items() if k != "proof"}
