@@ -208,22 +208,11 @@ def report(runs: list[dict]) -> str:
         "",
         "The ratio says how many bare Ed25519 signatures one stored credential costs; the "
         "floor is measured just before and just after each import, so both see the same "
-        "machine. Since issue 14: credentials with the one lifecycle status entry "
-        "(`statusSize`, typed with an https XML Schema IRI by the VC 2.0 context) had stopped "
-        "taking the per-shape cache and went through full JSON-LD expansion; they take it "
-        "again (tests/property/test_shape_cache_product.py signs through both paths and gets "
-        "byte-identical documents, hypothesis included). The proof configuration's canonical "
-        "form is remembered by its exact JSON text (it is the same for every credential "
-        "signed in the same second with the same key), and the issuer signs the credential it "
-        "has just built without copying it. Storage was already batched (executemany in "
-        "chunks of 500 in one transaction; the commit is under 2 % of the time). What is left "
-        "per credential (cProfile): the shape walk and fill, and RDFC-1.0 over the "
-        "credential's blank nodes (each about two to three signatures' worth), then the "
-        "signature, validation, building the credential and its JSON for storage, the CSV "
-        "rows and the inserts (a fraction of a signature each); the re-run only parses, "
-        "validates and "
-        "looks up the idempotency keys. On PostgreSQL the database server runs in its own "
-        "process, so its share of the work is not on the pinned core.",
+        "machine; on a busy machine both move, so see also the instruction counts below, "
+        "which do not. Storage is batched (executemany in chunks of 500 in one transaction; "
+        "the commit is under 2 % of the time); the re-run only parses, validates and looks up "
+        "the idempotency keys. On PostgreSQL the database server runs in its own process, so "
+        "its share of the work is not on the pinned core.",
         "",
     ]
     return "\n".join(lines)

@@ -31,9 +31,27 @@ def _check_text(text: str) -> None:
                        "half of a pair that is never completed), so it is not readable text")
 
 
-def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
+# Where a JSON text could give a NUL or a lone surrogate: the characters themselves, or their
+# \u escapes (an escaped backslash before "u0000" matches too: then the full check just runs).
+_MAY_NOT_BE_TEXT = re.compile(r"[\x00\ud800-\udfff]|\\u(?:0000|[dD][89a-fA-F])")
+# In UTF-8 bytes: json.loads decodes with "surrogatepass", so a surrogate arrives as ED A0-BF.
+_MAY_NOT_BE_TEXT_UTF8 = re.compile(rb"[\x00\xed]|\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _may_not_be_text(text: str | bytes) -> bool:
+    """False only when no string parsed from ``text`` can hold a NUL or a lone surrogate."""
+    if isinstance(text, str):
+        return _MAY_NOT_BE_TEXT.search(text) is not None
+    if json.detect_encoding(text) != "utf-8":
+        return True
+    return _MAY_NOT_BE_TEXT_UTF8.search(text) is not None
+
+
+def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES,
+                check_text: bool = True) -> None:
     """Refuse documents nested too deeply or with too many parts (iteratively: no recursion),
-    and strings that are not text (NUL, lone surrogates)."""
+    and strings that are not text (NUL, lone surrogates). ``check_text=False`` is for a value
+    just parsed from a text that ``_may_not_be_text`` cleared."""
     stack = [(value, 1)]
     nodes = 0
     while stack:
@@ -43,16 +61,21 @@ def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = M
             raise TooLargeError(f"The document has more than {max_nodes} parts")
         if depth > max_depth:
             raise ParsingError(f"The document is nested more than {max_depth} levels deep")
-        if isinstance(node, str):
-            _check_text(node)
-        elif isinstance(node, dict):
+        kind = type(node)  # exact JSON types first; subclasses take the isinstance tests
+        if kind is str or (kind is not dict and kind is not list and isinstance(node, str)):
+            if check_text:
+                _check_text(node)
+        elif kind is dict or isinstance(node, dict):
             for key in node:
-                if not isinstance(key, str):
+                if type(key) is not str and not isinstance(key, str):
                     raise ParsingError("The document has a name that is not text")
-                _check_text(key)
-            stack.extend((item, depth + 1) for item in node.values())
-        elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in node)
+                if check_text:
+                    _check_text(key)
+            depth += 1
+            stack.extend([(item, depth) for item in node.values()])
+        elif kind is list or isinstance(node, list):
+            depth += 1
+            stack.extend([(item, depth) for item in node])
 
 
 def copy_json(value: object) -> object:
@@ -104,5 +127,5 @@ def parse_json(text: str | bytes, *, max_bytes: int = MAX_INPUT_BYTES) -> object
         raise ParsingError("The JSON is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise ParsingError(f"This is not valid JSON ({error})") from None
-    check_shape(value)
+    check_shape(value, check_text=_may_not_be_text(text))
     return value

@@ -492,8 +492,12 @@ class Verifier:
     # --- presentations --------------------------------------------------------------------------
     def verify_presentation(self, unverified: dict | str, *, challenge: str | None = None,
                             domain: str | None = None, max_age: timedelta | None = None,
-                            require_holder: bool | None = None) -> VerificationResult:
+                            require_holder: bool | None = None,
+                            parsed: bool = False) -> VerificationResult:
         """Verify a presentation and each credential in it.
+
+        ``parsed``: as for ``verify_credential`` (an object that came out of ``parse_json``
+        is not walked again).
 
         ``require_holder``: the presentation must name a holder whose key signed it. By default
         it is required when a ``challenge`` is asked for (an employer's check code binds the
@@ -511,20 +515,23 @@ class Verifier:
 
         result = VerificationResult("presentation")
         try:
-            given = read_unverified(unverified)
-            if given.kind == "sd-jwt":
-                from .proofs.vc_sd_jwt import kind_of
+            if parsed and isinstance(unverified, dict):
+                document = unverified
+            else:
+                given = read_unverified(unverified)
+                if given.kind == "sd-jwt":
+                    from .proofs.vc_sd_jwt import kind_of
 
-                if kind_of(given.value) == "presentation":  # a bare vp+sd-jwt
-                    return self._verify_enveloped_presentation(
-                        {"type": ENVELOPED_PRESENTATION,
-                         "id": "data:application/vp+sd-jwt," + given.value},
-                        challenge, domain, require_holder)
-                # an SD-JWT VC presentation carries its own binding
-                return self.verify_sd_jwt_vc(given.value, nonce=challenge, audience=domain)
-            if given.kind != "json":
-                raise MalformedValueError("Presentations are accepted as JSON")
-            document = given.value
+                    if kind_of(given.value) == "presentation":  # a bare vp+sd-jwt
+                        return self._verify_enveloped_presentation(
+                            {"type": ENVELOPED_PRESENTATION,
+                             "id": "data:application/vp+sd-jwt," + given.value},
+                            challenge, domain, require_holder)
+                    # an SD-JWT VC presentation carries its own binding
+                    return self.verify_sd_jwt_vc(given.value, nonce=challenge, audience=domain)
+                if given.kind != "json":
+                    raise MalformedValueError("Presentations are accepted as JSON")
+                document = given.value
             result.document = document
             validate_presentation(document, purpose="verify")
             unsecured = {k: v for k, v in document.items() if k != "proof"}

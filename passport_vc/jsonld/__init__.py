@@ -8,7 +8,7 @@ from collections import OrderedDict
 
 from .dataset import document_to_quads
 from .loader import FrozenLoader, default_loader
-from .rdfc import canonicalize
+from .rdfc import canonical_nquads, canonicalize
 from .shapes import ShapeCache
 
 REMEMBERED = 256  # canonical forms of small documents kept (proof configurations)
@@ -36,20 +36,20 @@ class Canonicalizer:
     def rdfc(self, document: dict, hash_name: str = "sha256", *,
              remember: bool = False) -> str:
         if not remember:
-            return canonicalize(self.quads(document), hash_name)
+            return canonical_nquads(self.quads(document), hash_name)
         try:
             text = json.dumps(document, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError):  # not JSON data: nothing to key it on
             text = ""
         if not text or len(text) > REMEMBER_BELOW:
-            return canonicalize(self.quads(document), hash_name)
+            return canonical_nquads(self.quads(document), hash_name)
         key = (hash_name, text)
         with self._lock:
             known = self._remembered.get(key)
             if known is not None:
                 self._remembered.move_to_end(key)
                 return known
-        canonical = canonicalize(self.quads(document), hash_name)
+        canonical = canonical_nquads(self.quads(document), hash_name)
         with self._lock:
             self._remembered[key] = canonical
             while len(self._remembered) > REMEMBERED:
@@ -83,7 +83,7 @@ class PrimedCanonicalizer:
         if document != self._document:
             return self.base.rdfc(document, hash_name, remember=remember)
         if hash_name not in self._canonical:
-            self._canonical[hash_name] = canonicalize(self._quads, hash_name)
+            self._canonical[hash_name] = canonical_nquads(self._quads, hash_name)
         return self._canonical[hash_name]
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import re
+from collections import Counter
 
 from ..errors import RangeError
 
@@ -76,13 +78,19 @@ class _Issuer:
 
 
 class _State:
-    def __init__(self, quads: list[Quad], hash_name: str) -> None:
+    def __init__(self, quads: list[Quad], hash_name: str, *,
+                 prepared: tuple[dict[str, list[Quad]], dict[str, str]] | None = None) -> None:
         self.hash_name = hash_name
         self.quads = quads
         self.blank_to_quads: dict[str, list[Quad]] = {}
         self.first_degree: dict[str, str] = {}
         self.canonical = _Issuer("_:c14n")
         self.calls = 0
+        if prepared is not None:
+            # rdfc_plan.py built the blank-node-to-quads map and the first-degree hashes with
+            # the same inputs and the same order this loop and §4.6 would use.
+            self.blank_to_quads, self.first_degree = prepared
+            return
         for quad in quads:
             for position in (0, 2, 3):
                 term = quad[position]
@@ -136,7 +144,19 @@ class _State:
         for related_hash in sorted(related_by_hash):
             data += related_hash
             chosen_path, chosen_issuer = "", None
-            for permutation in itertools.permutations(related_by_hash[related_hash]):
+            group = related_by_hash[related_hash]
+            # A node mentioned several times in one way (the graph node of a credential in a
+            # presentation, once per quad of the graph) repeats in the list, so permutations
+            # repeat. A repeat of a permutation that ran to the end without recursing gives
+            # the same path and no calls: it is passed over (same result, same call count).
+            finished: set[tuple[str, ...]] | None = None
+            if len(set(group)) < len(group):
+                finished, distinct = set(), _distinct_permutations(group)
+            for permutation in itertools.permutations(group):
+                if finished is not None and permutation in finished:
+                    if len(finished) == distinct:
+                        break  # every remaining permutation repeats one that finished
+                    continue
                 candidate = issuer.copy()
                 path, recursion, skipped = "", [], False
                 for related in permutation:
@@ -151,6 +171,8 @@ class _State:
                         break
                 if skipped:
                     continue
+                if finished is not None and not recursion:
+                    finished.add(permutation)
                 for related in recursion:
                     result_hash, result_issuer = self.hash_n_degree(related, candidate)
                     path += candidate.issue(related) + "<" + result_hash + ">"
@@ -167,6 +189,13 @@ class _State:
         return self.hash(data), issuer
 
 
+def _distinct_permutations(items: list[str]) -> int:
+    count = math.factorial(len(items))
+    for repeats in Counter(items).values():
+        count //= math.factorial(repeats)
+    return count
+
+
 def _a_or_z(term: str, reference: str) -> str:
     if term.startswith("_:"):
         return "_:a" if term == reference else "_:z"
@@ -175,7 +204,18 @@ def _a_or_z(term: str, reference: str) -> str:
 
 def canonical_labels(quads: list[Quad], hash_name: str = "sha256") -> dict[str, str]:
     """§4.4 steps 1–6: map every blank node label to its canonical ``_:c14nN`` label."""
-    state = _State(quads, hash_name)
+    return issue_labels(_State(quads, hash_name))
+
+
+def prepared_labels(quads: list[Quad], hash_name: str, blank_to_quads: dict[str, list[Quad]],
+                    first_degree: dict[str, str]) -> dict[str, str]:
+    """``canonical_labels`` for a caller that already has §4.6's results (rdfc_plan.py): the
+    map from each blank node, in order of first mention, to the quads mentioning it, and every
+    blank node's first-degree hash."""
+    return issue_labels(_State(quads, hash_name, prepared=(blank_to_quads, first_degree)))
+
+
+def issue_labels(state: _State) -> dict[str, str]:
     by_hash: dict[str, list[str]] = {}
     for identifier in state.blank_to_quads:
         by_hash.setdefault(state.hash_first_degree(identifier), []).append(identifier)
@@ -211,3 +251,14 @@ def canonicalize(quads: list[Quad], hash_name: str = "sha256") -> str:
         lines.append(serialize((s, p, o, g)))
     lines.sort()
     return "".join(lines)
+
+
+def canonical_nquads(quads: list[Quad], hash_name: str = "sha256") -> str:
+    """``canonicalize``, through the shape's prepared plan when the quads came from the shape
+    cache (``shapes.ShapeQuads``) and the plan can answer; the full algorithm otherwise."""
+    plan = getattr(quads, "rdfc", None)
+    if plan is not None:
+        canonical = plan.canonicalize(quads, hash_name)
+        if canonical is not None:
+            return canonical
+    return canonicalize(quads, hash_name)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from .dataset import document_to_quads
 from .loader import FrozenLoader, default_loader
 from .rdfc import XSD_STRING, Quad, iri_token
+from .rdfc_plan import RdfcPlan
 
 MARK = "urn:x-passport-slot:"
 INT_BASE = 7_300_000_000_000
@@ -54,8 +55,19 @@ class _Template:
     iri_slots: frozenset[int]
     int_slots: frozenset[int]
     forbidden_prefixes: frozenset[str]
-    # Per quad: the quad and the (position, slot) pairs to fill in (none: used as it is).
-    plan: tuple[tuple[tuple, tuple[tuple[int, _Slot], ...]], ...] = ()
+    # The distinct (value index, kind, literal suffix) a document's values are turned into,
+    # and a function that puts those tokens and the fixed ones into the quads (_compile).
+    tokens: tuple[tuple[int, str, str], ...] = ()
+    build: object = None
+    constants: tuple[str, ...] = ()
+    rdfc: RdfcPlan | None = None
+
+
+class ShapeQuads(list):
+    """The quads of a document served from a shape template, with that template's RDFC plan
+    (rdfc_plan.py): ``canonical_nquads`` uses it, and the full algorithm when it declines."""
+
+    __slots__ = ("rdfc",)
 
 
 class _Shape:
@@ -67,44 +79,74 @@ class _Shape:
         self.ok = True
 
 
+_PLAIN_KEYS: set[str] = set()  # keys already seen to be free of SEP, MARK and "_:"
+_PLAIN_KEYS_MAX = 4096
+_CONSTANT_KEYS = frozenset(("@context", "type", "@type"))
+
+
 def _shape_of(document: dict) -> _Shape:
     shape = _Shape()
-    tokens, values = shape.tokens, shape.values
+    add, values_add = shape.tokens.append, shape.values.append
+    plain = _PLAIN_KEYS
 
     def walk(node) -> None:
-        if isinstance(node, dict):
-            tokens.append("{")
-            for key, value in node.items():
-                if SEP in key or MARK in key or key.startswith("_:"):
-                    shape.ok = False
-                tokens.append(key)
-                if key == "@context" or key == "type" or key == "@type":
-                    # repr is exact for JSON data (types and order kept) and cheaper than JSON.
-                    constant = repr(value)
-                    if MARK in constant:
-                        shape.ok = False
-                    tokens.append(constant)
-                else:
-                    walk(value)
-            tokens.append("}")
-        elif isinstance(node, list):
-            tokens.append("[")
-            for item in node:
-                walk(item)
-            tokens.append("]")
-        elif isinstance(node, str):
+        # Exact JSON types first (what json.loads makes); anything else, subclasses included,
+        # takes the isinstance chain below, in the same order as before.
+        kind = type(node)
+        if kind is str:
             # Blank-node labels (safe mode's own checks) and our sentinel's text: full path.
             if node.startswith("_:") or MARK in node:
                 shape.ok = False
-            tokens.append("s")
-            values.append(node)
+            add("s")
+            values_add(node)
+        elif kind is dict:
+            walk_dict(node)
+        elif kind is list:
+            add("[")
+            for item in node:
+                walk(item)
+            add("]")
+        elif kind is int:
+            add("i")
+            values_add(node)
+        elif isinstance(node, dict):
+            walk_dict(node)
+        elif isinstance(node, list):
+            add("[")
+            for item in node:
+                walk(item)
+            add("]")
+        elif isinstance(node, str):
+            if node.startswith("_:") or MARK in node:
+                shape.ok = False
+            add("s")
+            values_add(node)
         elif node is True or node is False or node is None:
-            tokens.append(repr(node))
+            add(repr(node))
         elif isinstance(node, int):
-            tokens.append("i")
-            values.append(node)
+            add("i")
+            values_add(node)
         else:
-            tokens.append("f" + repr(node))
+            add("f" + repr(node))
+
+    def walk_dict(node) -> None:
+        add("{")
+        for key, value in node.items():
+            if key not in plain:
+                if SEP in key or MARK in key or key.startswith("_:"):
+                    shape.ok = False
+                elif type(key) is str and len(plain) < _PLAIN_KEYS_MAX:
+                    plain.add(key)
+            add(key)
+            if key in _CONSTANT_KEYS:
+                # repr is exact for JSON data (types and order kept) and cheaper than JSON.
+                constant = repr(value)
+                if MARK in constant:
+                    shape.ok = False
+                add(constant)
+            else:
+                walk(value)
+        add("}")
 
     walk(document)
     return shape
@@ -215,10 +257,31 @@ def _build_template(document: dict, loader: FrozenLoader, value_count: int,
         template.append(tuple(parts))
     if len(seen) != value_count - len(keep):
         return None  # a value vanished or was merged: not provably exact
-    plan = tuple((quad, tuple((position, part) for position, part in enumerate(quad)
-                              if isinstance(part, _Slot))) for quad in template)
+    tokens, build, constants = _compile(template)
     return _Template(tuple(template), frozenset(iri_slots), frozenset(int_slots),
-                     _context_terms(loader, document), plan)
+                     _context_terms(loader, document), tokens, build, constants,
+                     RdfcPlan(template))
+
+
+def _compile(template: list[tuple]) -> tuple[tuple, object, tuple[str, ...]]:
+    """A function building the whole list of quads in one expression: ``T[n]`` is the n-th
+    value token, ``C[n]`` a fixed term. Only indexes go into the generated source, never a
+    term or a value, so nothing from a document can change the code."""
+    specs: dict[tuple[int, str, str], int] = {}
+    constants: dict[str, int] = {}
+    rows = []
+    for quad in template:
+        terms = []
+        for part in quad:
+            if isinstance(part, _Slot):
+                number = specs.setdefault((part.index, part.kind, part.suffix), len(specs))
+                terms.append(f"T[{number}]")
+            else:
+                terms.append(f"C[{constants.setdefault(part, len(constants))}]")
+        rows.append("(" + ", ".join(terms) + ")")
+    namespace: dict[str, object] = {}
+    exec(f"def build(S, C, T):\n    return S([{', '.join(rows)}])\n", namespace)  # noqa: S102
+    return tuple(specs), namespace["build"], tuple(constants)
 
 
 def _escape_literal(value: str) -> str:
@@ -243,29 +306,26 @@ def _unsafe_iri_slots(template: _Template, values: list[object]) -> list[int]:
     return unsafe
 
 
-def _fill(template: _Template, values: list[object]) -> list[Quad] | None:
+def _fill(template: _Template, values: list[object]) -> ShapeQuads | None:
     if _unsafe_iri_slots(template, values):
         return None
     for index in template.int_slots:
         value = values[index]
         if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= MAX_INT:
             return None
-    quads = []
-    for quad, slots in template.plan:
-        if slots:
-            out = list(quad)
-            for position, part in slots:
-                value = values[part.index]
-                if part.kind == "iri":
-                    out[position] = iri_token(value)
-                elif part.kind == "int":
-                    out[position] = f'"{value}"{part.suffix}'
-                else:
-                    if not isinstance(value, str):
-                        return None
-                    out[position] = f'"{_escape_literal(value)}"{part.suffix}'
-            quad = tuple(out)
-        quads.append(quad)
+    tokens = []
+    for index, kind, suffix in template.tokens:
+        value = values[index]
+        if kind == "iri":
+            tokens.append(iri_token(value))
+        elif kind == "int":
+            tokens.append(f'"{value}"{suffix}')
+        elif isinstance(value, str):
+            tokens.append(f'"{_escape_literal(value)}"{suffix}')
+        else:
+            return None
+    quads = template.build(ShapeQuads, template.constants, tokens)
+    quads.rdfc = template.rdfc
     return quads
 
 

@@ -11,14 +11,19 @@ _INDEX = {char: value for value, char in enumerate(ALPHABET)}
 MAX_LENGTH = 4096
 
 
+_PAIRS = [first + second for first in ALPHABET for second in ALPHABET]  # 58² two-digit strings
+
+
 def b58encode(data: bytes) -> str:
+    # Two base-58 digits per big-integer division (half the divisions of one at a time); the
+    # top pair may start with a zero digit ("1"), which the number itself does not have.
     zeros = len(data) - len(data.lstrip(b"\0"))
     number = int.from_bytes(data, "big")
     out = []
     while number:
-        number, digit = divmod(number, 58)
-        out.append(ALPHABET[digit])
-    return "1" * zeros + "".join(reversed(out))
+        number, pair = divmod(number, 3364)
+        out.append(_PAIRS[pair])
+    return "1" * zeros + "".join(reversed(out)).lstrip("1")
 
 
 def b58decode(text: str) -> bytes:

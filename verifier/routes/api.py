@@ -103,5 +103,6 @@ def verify_presentation():
     options = _options(body)
     result = current_state().service.verifier.verify_presentation(
         presentation, challenge=options.get("challenge"), domain=options.get("domain"),
-        require_holder=False)  # VC DM 2.0: holder is optional; the answer says "not bound"
+        require_holder=False,  # VC DM 2.0: holder is optional; the answer says "not bound"
+        parsed=True)  # json_body() read it with parse_json: bounded and checked once
     return _answer(result)

@@ -1,0 +1,110 @@
+"""RDFC-1.0 for documents of one shape: the blank-node bookkeeping done once per shape.
+
+Every document of a shape (shapes.py) has the same quads with different values in the slots,
+and its blank nodes sit at the same places: values never become blank nodes (a value starting
+with ``_:`` keeps the document off the shape cache). So what RDFC-1.0 §4.4–4.6 computes from the
+structure alone — which quads mention which blank node, and each such quad's line with the
+node itself as ``_:a`` and any other as ``_:z`` — is prepared once, as format strings.
+
+Per document only the values change, so the first-degree hashes (§4.6) are still computed from
+the document's own quads, every time. When they are all different, §4.4 issues the canonical
+labels in the order of those hashes and nothing else (no N-degree hashing). When two are equal
+(ten credentials of one course in a presentation share their criteria node), the full
+algorithm's Hash N-Degree Quads runs on the map and hashes computed here. When two quads could
+coincide (RDFC removes duplicates), it answers None and the caller runs the full algorithm
+(``rdfc.canonicalize``).
+tests/property/test_rdfc_plan.py compares both byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from .rdfc import Quad, prepared_labels
+
+
+def _line_format(quad: Sequence[object], blank_fields: dict[str, str]) -> str:
+    """A str.format pattern for one quad's N-Quads line: ``{0}``…``{3}`` are the quad's own
+    tokens, blank nodes are replaced by the text ``blank_fields`` gives for them."""
+    parts = []
+    for position, term in enumerate(quad):
+        if position == 3 and term == "":
+            continue
+        if isinstance(term, str) and term.startswith("_:"):
+            parts.append(blank_fields[term])
+        else:
+            parts.append(f"{{{position}}}")
+    return " ".join(parts) + " .\n"
+
+
+class RdfcPlan:
+    """Canonical N-Quads for the quads of one shape template, or None: use the full path."""
+
+    __slots__ = ("size", "blanks", "mentions", "first_degree", "output", "needs_dedupe")
+
+    def __init__(self, template: Sequence[Sequence[object]]) -> None:
+        self.size = len(template)
+        blanks: list[str] = []
+        mentions: dict[str, list[int]] = {}
+        for index, quad in enumerate(template):
+            for position in (0, 2, 3):
+                term = quad[position]
+                if isinstance(term, str) and term.startswith("_:"):
+                    if term not in mentions:
+                        blanks.append(term)
+                        mentions[term] = []
+                    if not mentions[term] or mentions[term][-1] != index:
+                        mentions[term].append(index)
+        self.blanks = tuple(blanks)
+        self.mentions = tuple(tuple(mentions[blank]) for blank in blanks)
+        # §4.6: per blank node, per quad mentioning it, the line with _:a for it, _:z others.
+        self.first_degree = tuple(
+            tuple((index, _line_format(template[index],
+                                       {other: ("_:a" if other == blank else "_:z")
+                                        for other in blanks}))
+                  for index in mentions[blank])
+            for blank in blanks)
+        # Final lines: blank node number i is the (i)th entry of the labels argument ({4[i]}).
+        fields = {blank: f"{{4[{number}]}}" for number, blank in enumerate(blanks)}
+        self.output = tuple(_line_format(quad, fields) for quad in template)
+        self.needs_dedupe = _may_coincide(template)
+
+    def canonicalize(self, quads: Sequence[Quad], hash_name: str = "sha256") -> str | None:
+        if len(quads) != self.size:
+            return None
+        if self.needs_dedupe and len(set(quads)) != len(quads):
+            return None  # duplicates: RDFC removes them; the full path does that
+        digests = []
+        for lines in self.first_degree:
+            text = "".join(sorted([pattern.format(*quads[index]) for index, pattern in lines]))
+            digests.append(hashlib.new(hash_name, text.encode("utf-8")).hexdigest())
+        if len(set(digests)) == len(digests):
+            labels = [""] * len(digests)
+            for rank, number in enumerate(sorted(range(len(digests)),
+                                                 key=digests.__getitem__)):
+                labels[number] = f"_:c14n{rank}"
+        else:
+            # Shared first-degree hashes: the full algorithm's Hash N-Degree Quads (§4.8) on
+            # the §4.6 results computed above.
+            blank_to_quads = {blank: [quads[index] for index in indexes]
+                              for blank, indexes in zip(self.blanks, self.mentions, strict=True)}
+            issued = prepared_labels(list(quads), hash_name, blank_to_quads,
+                                     dict(zip(self.blanks, digests, strict=True)))
+            labels = [issued[blank] for blank in self.blanks]
+        lines = [pattern.format(*quad, labels)
+                 for pattern, quad in zip(self.output, quads, strict=True)]
+        lines.sort()
+        return "".join(lines)
+
+
+def _may_coincide(template: Sequence[Sequence[object]]) -> bool:
+    """True unless every pair of template quads differs in a position where both are fixed
+    text (then no choice of values can make two quads equal)."""
+    quads = [tuple(term if isinstance(term, str) else None for term in quad) for quad in template]
+    for first in range(len(quads)):
+        for second in range(first + 1, len(quads)):
+            if all(a is None or b is None or a == b for a, b in zip(quads[first], quads[second],
+                                                               strict=True)):
+                return True
+    return False
