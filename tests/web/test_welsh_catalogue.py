@@ -1,0 +1,38 @@
+"""Every text the wallet and verifier pages mark for translation has a Welsh translation, and
+every catalogue course has a Welsh name (docs/welsh.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "passport_web" / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
+
+
+def test_every_marked_text_is_translated(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
+                    str(ROOT / "babel.cfg"), "-k", "N_", "-k", "flash", "--no-location",
+                    "-o", str(pot), str(ROOT)], check=True, capture_output=True, cwd=ROOT)
+    with pot.open("rb") as handle:
+        wanted = {message.id if isinstance(message.id, str) else message.id[0]
+                  for message in read_po(handle) if message.id}
+    with PO.open("rb") as handle:
+        translated = {(message.id if isinstance(message.id, str) else message.id[0]):
+                      message.string for message in read_po(handle, locale="cy") if message.id}
+    assert len(wanted) > 300
+    missing = sorted(text for text in wanted
+                     if not translated.get(text) or translated[text] in ("", ("",)))
+    assert missing == []
+
+
+def test_every_course_has_a_welsh_name():
+    from schemas.welsh import missing_keys, welsh_title
+
+    assert missing_keys() == []
+    assert welsh_title("Fire safety") == "Diogelwch tân"
+    assert welsh_title("Not a course") is None
