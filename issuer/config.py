@@ -18,11 +18,15 @@ from urllib.parse import urlsplit
 from passport_vc.clock import Clock, system_clock
 from passport_vc.errors import ConfigError
 from passport_web.network import NetworkSettings
-from passport_web.settings import flag, instance_secret, required_master_key
+from passport_web.settings import flag, required_master_key, session_secret
 
 DEFAULT_INSTANCE = Path("passport-data") / "issuer"
 DEFAULT_PUBLIC_URL = "http://localhost:5001"
 CONFORMANCE_CURVES = ("Ed25519", "P-256")
+# Status list sizes: Bitstring Status List 1.0 §6.1 asks for at least 131,072 entries; verifiers
+# here expand at most 2 MB (passport_vc.status.MAX_DECODED_BYTES), i.e. 8,388,608 two-bit entries.
+MIN_LIST_SIZE = 131_072
+MAX_LIST_SIZE = 8_388_608
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,10 @@ class IssuerConfig:
     offer_lifetime: timedelta = timedelta(days=14)
     access_token_lifetime: timedelta = timedelta(minutes=10)
     nonce_lifetime: timedelta = timedelta(minutes=5)
+    # entries per status list (herd privacy: at least 131,072; a provider's lists roll over
+    # to a new list when full). 1,048,576 two-bit entries publish as ~256 KB before gzip.
     status_list_size: int = 131_072
+    # how long a CDN or verifier may keep a status list credential (Cache-Control max-age)
     status_cache_seconds: int = 300
     # VC API conformance profile: POST /credentials/issue signs only with these did:key
     # issuers (made and sealed on first start), so the W3C test suites can be pointed at it.
@@ -84,7 +91,7 @@ class IssuerConfig:
         url = environ.get("ISSUER_DATABASE_URL") or environ.get("DATABASE_URL") \
             or sqlite_url(folder / "issuer.db")
         master = required_master_key(environ, "every provider's signing keys")
-        secret = environ.get("SECRET_KEY") or instance_secret(folder)
+        secret = session_secret(environ, folder, url)
         return cls(database_url=url, secret_key=secret, master_key=master,
                    public_url=environ.get("ISSUER_PUBLIC_URL")
                    or environ.get("PUBLIC_URL", DEFAULT_PUBLIC_URL),
@@ -96,7 +103,11 @@ class IssuerConfig:
                    api_rate_limit=_count(environ, "ISSUER_API_RATE_LIMIT", 600),
                    oid4vci_rate_limit=_count(environ, "ISSUER_OID4VCI_RATE_LIMIT", 120),
                    rate_limit_window=timedelta(seconds=_count(
-                       environ, "ISSUER_RATE_LIMIT_WINDOW_SECONDS", 60, low=1)))
+                       environ, "ISSUER_RATE_LIMIT_WINDOW_SECONDS", 60, low=1)),
+                   status_list_size=_count(environ, "ISSUER_STATUS_LIST_SIZE", MIN_LIST_SIZE,
+                                           low=MIN_LIST_SIZE, high=MAX_LIST_SIZE),
+                   status_cache_seconds=_count(environ, "ISSUER_STATUS_MAX_AGE", 300,
+                                               high=86_400))
 
     @classmethod
     def for_tests(cls, database_url: str, tmp_path: Path, *, clock: Clock = system_clock,
@@ -110,15 +121,16 @@ class IssuerConfig:
         return replace(config, **changes) if changes else config
 
 
-def _count(environ, name: str, default: int, *, low: int = 0) -> int:
+def _count(environ, name: str, default: int, *, low: int = 0, high: int | None = None) -> int:
     value = environ.get(name, "").strip()
     if not value:
         return default
     try:
-        number = int(value)
+        number = int(value.replace("_", "").replace(",", ""))
     except ValueError:
         number = low - 1
-    if number < low:
-        raise ConfigError(f"{name} must be a whole number of {low} or more, not {value!r}")
+    if number < low or (high is not None and number > high):
+        limits = f"from {low:,} to {high:,}" if high is not None else f"of {low} or more"
+        raise ConfigError(f"{name} must be a whole number {limits}, not {value!r}")
     return number
 

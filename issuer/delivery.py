@@ -19,7 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 
-from passport_vc import oid4vci
+from passport_vc import oid4vci, sd_jwt_vc
 from passport_vc.did import default_resolver
 from passport_vc.errors import (
     GoneError,
@@ -29,6 +29,7 @@ from passport_vc.errors import (
     PassportError,
 )
 from passport_vc.proofs.jose import read_unverified
+from passport_web.settings import require_secret
 from passport_web.sql import Database
 from schemas.builder import CONTEXTS, CREDENTIAL_TYPES
 
@@ -48,6 +49,12 @@ CONFIGURATIONS = {
         "format": "jwt_vc_json", "types": list(CREDENTIAL_TYPES),
         "name": "Care training certificate (JWT)",
         "description": "A signed record of training completed in adult social care"},
+    "CareTrainingCredential_dc+sd-jwt": {
+        "format": "dc+sd-jwt", "vct": sd_jwt_vc.VCT,
+        "name": "Care training certificate (SD-JWT)",
+        "description": "A signed record of training completed in adult social care; the "
+                       "worker chooses whether to show their name",
+        "claims": sd_jwt_vc.CLAIM_LABELS},
 }
 FORMAT_OF = {config_id: given["format"] for config_id, given in CONFIGURATIONS.items()}
 TX_CODE_LENGTH = 6
@@ -93,7 +100,8 @@ class DeliveryService:
 
     # --- offers -------------------------------------------------------------------------------
     def _code_for(self, offer_id: str) -> str:
-        mac = hmac.new(self.config.secret_key.encode("utf-8"),
+        # derived from SECRET_KEY, so every machine (sharing it) serves the same offer code
+        mac = hmac.new(require_secret(self.config.secret_key).encode("utf-8"),
                        b"pre-authorized-code:" + offer_id.encode("ascii"), hashlib.sha256)
         return oid4vci_b64(mac.digest())
 
@@ -238,7 +246,7 @@ class DeliveryService:
         if record.state != "active":
             raise OAuthError("credential_request_denied",
                              "This credential has been withdrawn by the training provider")
-        credential = self.issuance.bound_credential(record, holder_did, fmt)
+        credential = self._credential_for(record, holder_did, fmt)
         with self.db.transaction() as session:
             used = session.execute(update(access_tokens).where(
                 access_tokens.c.token_hash == token_row.token_hash,
@@ -303,6 +311,16 @@ class DeliveryService:
         if row is None or row.used_at is not None or aware(row.expires_at) <= now:
             raise OAuthError("invalid_nonce", "The key proof does not carry a current nonce; "
                                               "ask the nonce endpoint for a new one")
+
+    def _credential_for(self, record, holder_did: str, fmt: str) -> dict | str:
+        if fmt != "dc+sd-jwt":
+            return self.issuance.bound_credential(record, holder_did, fmt)
+        holder = self._holder_resolver.resolve(holder_did).verification_methods[0]
+        try:  # the SD-JWT VC twin: its cnf is the wallet's key
+            return self.issuance.sd_jwt_twin(record, holder_did, holder.public_key)
+        except PassportError as error:
+            raise OAuthError("unsupported_credential_format", "This credential cannot be "
+                             f"sent as an SD-JWT: {error.detail}") from None
 
     def _holder_key(self, kid: str):
         if not kid.startswith(HOLDER_DID_METHODS):

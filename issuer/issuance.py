@@ -10,9 +10,11 @@ from datetime import date
 
 from sqlalchemy import insert, update
 
+from passport_vc import sd_jwt_vc
 from passport_vc.clock import parse_datetime
 from passport_vc.errors import ForbiddenError, MalformedValueError, PassportError
 from passport_vc.issue import issue_credential, issue_credential_jwt
+from passport_vc.keys import PublicKey
 from passport_vc.status import lifecycle_entry
 from passport_web.sql import Database
 from schemas.builder import build_training_credential
@@ -207,14 +209,23 @@ class IssuanceService:
     def bound_credential(self, record: Record, holder_did: str | None, fmt: str) -> dict | str:
         """A copy signed for the wallet: bound to ``holder_did``, with the same status entries
         as the register entry."""
-        owner = self.providers.provider_by_id(record.provider_id)
-        unsigned = _bound(record.document, holder_did)
-        with self.db.reading() as session:
-            key = self.providers.signing_key(session, owner)
+        unsigned, key = self._copy_to_sign(record, holder_did)
         if fmt == "jwt_vc_json":
             return issue_credential_jwt(unsigned, key, clock=self.clock)
         return issue_credential(unsigned, key, created=self.clock(),
                                 canonicalizer=self.canonicalizer, proof_set=True)  # OB 3.0
+
+    def sd_jwt_twin(self, record: Record, holder_did: str, holder_key: PublicKey) -> str:
+        """The SD-JWT VC (``dc+sd-jwt``) twin of the register entry: same content and status
+        entries, bound to the wallet's key (``cnf``) and DID (``sub``)."""
+        unsigned, key = self._copy_to_sign(record, holder_did)
+        return sd_jwt_vc.issue_sd_jwt_vc(unsigned, key, holder_key, clock=self.clock)
+
+    def _copy_to_sign(self, record: Record, holder_did: str | None):
+        owner = self.providers.provider_by_id(record.provider_id)
+        with self.db.reading() as session:
+            key = self.providers.signing_key(session, owner)
+        return _bound(record.document, holder_did), key
 
 
 def _with_status(credential: dict, entries: dict | list[dict]) -> dict:

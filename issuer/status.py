@@ -8,14 +8,14 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from passport_vc.errors import ConflictError, NotFoundError
 from passport_vc.issue import issue_credential
 from passport_vc.status import LIFECYCLE_VALUES, list_credential
 from passport_web.sql import Database
 
-from . import statuslists
+from . import revocations, statuslists
 from .cleaning import clean_text
 from .config import IssuerConfig
 from .events import record_event
@@ -37,6 +37,12 @@ class StatusService:
     def revoke(self, record_id: str, reason: str, *, provider: str | int | None = None,
                actor: str | None = None) -> Record:
         return self._change(record_id, "revoke", reason, provider=provider, actor=actor)
+
+    def revoke_many(self, record_ids, reason: str | None, *, provider: str | int | None = None,
+                    actor: str | None = None, progress=None) -> int:
+        """Revoke every credential listed, or none (issuer/revocations.py)."""
+        return revocations.revoke_many(self.db, record_ids, reason, now=self.clock(),
+                                       provider=provider, actor=actor, progress=progress)
 
     def suspend(self, record_id: str, reason: str, *, provider: str | int | None = None,
                 actor: str | None = None) -> Record:
@@ -101,19 +107,34 @@ class StatusService:
                                 suspension_index, 0, now)
 
     def status_list(self, slug: str, purpose: str, list_no: int) -> tuple[dict, str]:
-        """The signed BitstringStatusListCredential and its ETag; signed again only when the
-        bits (or the signing key) changed."""
+        """The signed BitstringStatusListCredential and its ETag."""
+        text, etag = self.published_list(slug, purpose, list_no)
+        return json.loads(text), etag
+
+    def published_list(self, slug: str, purpose: str, list_no: int) -> tuple[str, str]:
+        """The signed list credential as served (JSON text) and its ETag.
+
+        Incremental publishing: the signed text is kept with the list's row and reused until
+        that list's bits change (its ``version`` goes up), so a revocation re-encodes and
+        re-signs one list, once, on the next request for it; every other list is served as
+        stored. The bitstring is only read when the list has to be signed again.
+        """
         provider = self.providers.provider(slug)
         if purpose not in statuslists.PURPOSES:
             raise NotFoundError("There is no status list at this address")
+        where = (status_lists.c.provider_id == provider.id, status_lists.c.purpose == purpose,
+                 status_lists.c.list_no == list_no)
         with self.db.reading() as session:
-            row = session.execute(select(status_lists).where(
-                status_lists.c.provider_id == provider.id, status_lists.c.purpose == purpose,
-                status_lists.c.list_no == list_no)).first()
+            row = session.execute(select(status_lists.c.id, status_lists.c.version,
+                                         status_lists.c.signed, status_lists.c.signed_version)
+                                  .where(*where)).first()
             if row is None:
                 raise NotFoundError("There is no status list at this address")
             if row.signed and row.signed_version == row.version:
-                return json.loads(row.signed), _etag(row.signed)
+                return row.signed, _etag(row.signed)
+            row = session.execute(select(status_lists.c.id, status_lists.c.version,
+                                         status_lists.c.bits, status_lists.c.updated_at)
+                                  .where(status_lists.c.id == row.id)).first()
             key = self.providers.signing_key(session, provider)
         url = self.status_list_url(slug, purpose, list_no)
         unsigned = list_credential(url, provider.did, purpose, row.bits,
@@ -123,10 +144,20 @@ class StatusService:
                                   canonicalizer=self.canonicalizer)
         text = dumps(signed)
         with self.db.transaction() as session:
-            session.execute(update(status_lists).where(
-                status_lists.c.id == row.id, status_lists.c.version == row.version)
-                .values(signed=text, signed_version=row.version))
-        return signed, _etag(text)
+            # Kept only if the list did not change meanwhile (a later version is signed afresh)
+            # and no other machine stored this version first; if one did, serve its copy, so
+            # every machine answers with the same bytes and the same ETag.
+            stored = session.execute(update(status_lists).where(
+                status_lists.c.id == row.id, status_lists.c.version == row.version,
+                or_(status_lists.c.signed_version.is_(None),
+                    status_lists.c.signed_version != row.version))
+                .values(signed=text, signed_version=row.version)).rowcount
+            if not stored:
+                current = session.execute(select(status_lists.c.signed).where(
+                    status_lists.c.id == row.id,
+                    status_lists.c.signed_version == row.version)).scalar()
+                text = current or text
+        return text, _etag(text)
 
     def status_list_credential(self, slug: str, purpose: str, list_no: int) -> dict:
         return self.status_list(slug, purpose, list_no)[0]

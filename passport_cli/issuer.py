@@ -1,7 +1,8 @@
 """``passport issuer …``: set up and run the issuer from a terminal.
 
 init · add-provider · add-user · rotate-key · import FILE.csv --provider SLUG (progress on
-stderr) · revoke RECORD --reason … · add-token. Configuration comes from the environment
+stderr) · revoke RECORD… / --file FILE --reason … (all or none) · add-token. Configuration
+comes from the environment
 (IssuerConfig.from_env: DATABASE_URL, PASSPORT_MASTER_KEY, PUBLIC_URL …). Passwords come from
 ISSUER_PASSWORD or a prompt, never from the command line (it would land in shell history).
 """
@@ -55,8 +56,17 @@ def register(subparsers) -> None:
                         help="write rows with problems to this file")
     upload.set_defaults(func=_run(_import))
 
-    revoke = commands.add_parser("revoke", help="revoke an issued credential")
-    revoke.add_argument("record", help="the register reference")
+    revoke = commands.add_parser(
+        "revoke", help="revoke issued credentials (one, several, or a file of references)",
+        description="Revoke credentials by register reference. Several references, or a file "
+                    "with one per line, are revoked together: all of them or, if any is unknown "
+                    "or already revoked, none. Progress goes to stderr.")
+    revoke.add_argument("records", nargs="*", metavar="RECORD", help="register references")
+    revoke.add_argument("--file", type=Path, metavar="FILE",
+                        help="a text file with one reference per line ('-' reads stdin; blank "
+                             "lines and lines starting with # are skipped)")
+    revoke.add_argument("--provider", metavar="SLUG",
+                        help="refuse references that are not this provider's")
     revoke.add_argument("--reason", required=True, help="shown to the worker")
     revoke.set_defaults(func=_run(_revoke))
 
@@ -186,9 +196,41 @@ def _import(args, service) -> int:
 
 
 def _revoke(args, service) -> int:
-    record = service.status.revoke(args.record, args.reason, actor="cli")
-    print(f"Revoked {record.course_title} for {record.subject_name}.")
+    ids = list(args.records)
+    if args.file is not None:
+        text = sys.stdin.read() if str(args.file) == "-" else _read_text(args.file)
+        ids += [line.strip() for line in text.splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+    if not ids:
+        print("Give one or more register references, or --file FILE", file=sys.stderr)
+        return 2
+    if len(ids) == 1 and args.provider is None:
+        record = service.status.revoke(ids[0], args.reason, actor="cli")
+        print(f"Revoked {record.course_title} for {record.subject_name}.")
+        return 0
+    started = time.monotonic()
+
+    shown: dict[str, int] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        # a line per 5,000 (and at the end of each stage), so a big batch shows it is moving
+        if done == total or done // 5_000 != shown.get(stage, 0) // 5_000:
+            words = {"checked": "checked", "lists": "status lists updated",
+                     "revoked": "revoked"}[stage]
+            print(f"  {done:,} of {total:,} {words}", file=sys.stderr)
+        shown[stage] = done
+
+    count = service.status.revoke_many(ids, args.reason, provider=args.provider, actor="cli",
+                                       progress=progress)
+    print(f"Revoked {count:,} credentials in {time.monotonic() - started:.1f} s.")
     return 0
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SystemExit(f"Cannot read {path}: {error}") from None
 
 
 def _add_token(args, service) -> int:

@@ -13,7 +13,7 @@ from passport_vc.clock import fixed_clock, system_clock
 from passport_vc.errors import PassportError
 from passport_vc.result import VerificationResult
 
-SECURING_FORMATS = ("vc+jwt", "vc+cose", "vp+jwt", "vp+cose", "data-integrity")
+SECURING_FORMATS = ("vc+jwt", "vc+cose", "vp+jwt", "vp+cose", "dc+sd-jwt", "data-integrity")
 MARKS = {True: "PASS", False: "FAIL", None: "UNKNOWN"}
 LABELS = {"structure": "Format", "proof": "Signature", "issuer_binding": "Issuer's key",
           "validity": "Dates", "status": "Revocation", "schema": "Schema",
@@ -136,6 +136,9 @@ def _print_result(result: VerificationResult, indent: str = "") -> None:
               f"{check.message}")
     for warning in result.warnings:
         print(f"{indent}  [   NOTE] {warning['message']}")
+    if facts.get("format") == "dc+sd-jwt" and "disclosed" in facts:
+        shown = ", ".join(facts["disclosed"]) or "nothing optional"
+        print(f"{indent}  Shown by the holder: {shown}; kept hidden: {facts['withheld']}")
     for index, inner in enumerate(result.credentials, 1):
         print(f"{indent}  Credential {index}:")
         _print_result(inner, indent + "    ")
@@ -149,6 +152,10 @@ def run(args: argparse.Namespace) -> int:
         if is_presentation:
             result = verifier.verify_presentation(value, challenge=args.challenge,
                                                   domain=args.domain)
+        elif isinstance(value, str) and "~" in value:
+            # an SD-JWT VC: its key binding answers --challenge / --domain
+            result = verifier.verify_sd_jwt_vc(value, nonce=args.challenge,
+                                               audience=args.domain)
         else:
             result = verifier.verify_credential(value)
     except PassportError as error:
@@ -204,6 +211,8 @@ def identify(data: bytes, secured_as: str | None) -> tuple[object, bool]:
             if found == "vp+jwt":
                 value = {"type": "EnvelopedVerifiablePresentation",
                          "id": "data:application/vp+jwt," + value}
+        elif given.kind == "sd-jwt":
+            found = "dc+sd-jwt"
         else:
             types = _types(value)
             found = "enveloped" if any(str(t).startswith("Enveloped") for t in types) \

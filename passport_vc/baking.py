@@ -1,10 +1,14 @@
-"""Baked badges: a credential carried inside its badge image (Open Badges 3.0 §5.3 "Baking").
+"""Baked badges: a credential carried inside its badge image (Open Badges 3.0 §5.3 "Baking";
+Open Badges 2.0 "Baking" for reading older badges).
 
-PNG: an ``iTXt`` chunk with the keyword ``openbadges``, uncompressed, holding the credential as
-JSON (or a compact JWT). SVG: an ``<openbadges:credential>`` element (namespace
+PNG: an ``iTXt`` chunk with the keyword ``openbadges`` (both versions), uncompressed, holding the
+credential as JSON (or a compact JWT/JWS; OB 2.0 may hold just the hosted assertion's address).
+SVG: an ``<openbadges:credential>`` element (OB 3.0, namespace
 ``https://purl.imsglobal.org/ob/v3p0``) right inside the root, the JSON in CDATA or a JWT in its
-``verify`` attribute. Unbaking only extracts: what it returns is unverified and goes through the
-verifier like any other credential. Images and the text inside are size-limited.
+``verify`` attribute; OB 2.0 wrote ``<openbadges:assertion>`` (namespace
+``http://openbadges.org``) the same way, its ``verify`` being the JWS or the hosted address.
+Unbaking only extracts: what it returns is unverified and goes through the verifier like any
+other credential. Images, their pixels and the text inside are size-limited.
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ from defusedxml.common import DefusedXmlException
 
 from .errors import ParsingError, TooLargeError
 from .inputs import MAX_INPUT_BYTES, parse_json
+from .ob2 import CONTEXT as OB2_CONTEXT
 
 KEYWORD = "openbadges"
 OB_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
+OB2_NAMESPACE = "http://openbadges.org"
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
+MAX_PIXELS = 16_000_000  # reading a PNG's later text chunks decodes its pixels: no bombs
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _UNSAFE_XML = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -37,6 +44,9 @@ def _credential(text: str) -> dict | str:
     text = text.strip()
     if len(text.encode("utf-8")) > MAX_INPUT_BYTES:
         raise TooLargeError("The credential baked into this image is too large")
+    if text.startswith("https://"):  # OB 2.0: only the hosted assertion's address
+        return {"@context": OB2_CONTEXT, "type": "Assertion", "id": text,
+                "verification": {"type": "hosted"}}
     if text.startswith("{"):
         value = parse_json(text)
         if not isinstance(value, dict):
@@ -81,8 +91,11 @@ def unbake_png(image: bytes) -> dict | str:
         raise ParsingError("This is not a PNG image")
     try:
         picture = Image.open(io.BytesIO(image))
+        width, height = picture.size
+        if width * height > MAX_PIXELS:
+            raise TooLargeError("The badge image has too many pixels")
         texts = picture.text  # reads every text chunk (tEXt, zTXt, iTXt)
-    except (OSError, SyntaxError, ValueError) as error:
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise ParsingError(f"This PNG image could not be read ({error})") from None
     if KEYWORD not in texts:
         raise ParsingError("This image has no badge credential baked into it")
@@ -127,10 +140,15 @@ def unbake_svg(image: bytes) -> dict | str:
     root = _svg_root(image)
     element = root.find(f"{{{OB_NAMESPACE}}}credential")
     if element is None:
+        element = root.find(f".//{{{OB2_NAMESPACE}}}assertion")
+    if element is None:
         raise ParsingError("This image has no badge credential baked into it")
-    if element.get("verify"):
-        return _credential(element.get("verify", ""))
-    return _credential(element.text or "")
+    verify, inner = element.get("verify", "").strip(), (element.text or "").strip()
+    # A signed badge's verify is the token itself; a hosted OB 2.0 badge's is its address,
+    # and the assertion inside (when given) says more than the address alone.
+    if verify and not (verify.startswith("https://") and inner):
+        return _credential(verify)
+    return _credential(inner)
 
 
 def unbake(image: bytes) -> dict | str:
@@ -138,3 +156,16 @@ def unbake(image: bytes) -> dict | str:
     if image.startswith(PNG_SIGNATURE):
         return unbake_png(image)
     return unbake_svg(image)
+
+
+def is_image(data: bytes) -> bool:
+    """Whether an uploaded file is a PNG or SVG image (and so may be a baked badge)."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return data.startswith(PNG_SIGNATURE) or head.startswith(b"<svg") or \
+        (head.startswith(b"<?xml") and b"<svg" in data[:4096])
+
+
+def baked_credential(data: bytes) -> dict | str | None:
+    """The credential in an uploaded badge image; None when the file is not an image at all
+    (a ParsingError when it is an image with no badge in it)."""
+    return unbake(data) if is_image(data) else None

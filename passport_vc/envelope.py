@@ -18,14 +18,17 @@ from .inputs import MAX_INPUT_BYTES, parse_json
 ENVELOPED_CREDENTIAL = "EnvelopedVerifiableCredential"
 ENVELOPED_PRESENTATION = "EnvelopedVerifiablePresentation"
 # media type -> what the payload is; JOSE tokens stay text, JSON-LD is parsed
-TOKEN_TYPES = {"application/vc+jwt", "application/vc+sd-jwt", "application/vp+jwt",
-               "application/vp+sd-jwt"}
+# (application/dc+sd-jwt: an IETF SD-JWT VC, opened as text; W3C's vc+sd-jwt, a VC document
+# secured as an SD-JWT, is refused below)
+TOKEN_TYPES = {"application/vc+jwt", "application/vc+sd-jwt", "application/dc+sd-jwt",
+               "application/vp+jwt", "application/vp+sd-jwt"}
 JSON_TYPES = {"application/vc", "application/vp", "application/vc+ld+json",
               "application/vp+ld+json"}
 COSE_TYPES = {"application/vc+cose", "application/vp+cose"}
 SD_JWT_TYPES = {"application/vc+sd-jwt", "application/vp+sd-jwt"}
 # which envelope may carry which media types (a presentation is not a credential)
-KIND_PREFIX = {ENVELOPED_CREDENTIAL: "application/vc", ENVELOPED_PRESENTATION: "application/vp"}
+KIND_PREFIX = {ENVELOPED_CREDENTIAL: ("application/vc", "application/dc+sd-jwt"),
+               ENVELOPED_PRESENTATION: ("application/vp",)}
 
 
 def is_enveloped(value: object, kind: str = ENVELOPED_CREDENTIAL) -> bool:

@@ -5,23 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import ParsingError, TooLargeError
-from .json_text import JWT_PATTERN, MAX_DEPTH, MAX_INPUT_BYTES, MAX_NODES, check_shape, parse_json
+from .json_text import (
+    JWT_PATTERN,
+    MAX_DEPTH,
+    MAX_INPUT_BYTES,
+    MAX_NODES,
+    SD_JWT_PATTERN,
+    check_shape,
+    parse_json,
+)
 from .qr import decode_compact
 
-__all__ = ["JWT_PATTERN", "MAX_DEPTH", "MAX_INPUT_BYTES", "MAX_NODES", "UnverifiedInput",
-           "check_shape", "parse_json", "read_unverified"]
+__all__ = ["JWT_PATTERN", "MAX_DEPTH", "MAX_INPUT_BYTES", "MAX_NODES", "SD_JWT_PATTERN",
+           "UnverifiedInput", "check_shape", "parse_json", "read_unverified"]
 
 
 @dataclass(frozen=True)
 class UnverifiedInput:
     """What the caller gave us, identified but not yet trusted."""
 
-    kind: str  # "json" | "jwt"
+    kind: str  # "json" | "jwt" | "sd-jwt"
     value: dict | str
 
 
 def read_unverified(value: dict | str | bytes) -> UnverifiedInput:
-    """Identify a credential/presentation given as an object, JSON text, JWT or ``SP1:`` QR text."""
+    """Identify a credential/presentation given as an object, JSON text, JWT, SD-JWT, or the
+    text of an ``SP1:`` or ``VP1-`` QR code."""
     if isinstance(value, dict):
         check_shape(value)
         return UnverifiedInput("json", value)
@@ -44,6 +53,10 @@ def read_unverified(value: dict | str | bytes) -> UnverifiedInput:
         if not isinstance(document, dict):
             raise ParsingError("Expected a JSON object")
         return UnverifiedInput("json", document)
+    if text[:4].upper() == "VP1-":  # the Learner Credential Wallet's CBOR-LD QR code
+        from .vpqr import decode_vpqr
+
+        return read_unverified(decode_vpqr(text))
     if text.upper().startswith("SP1"):
         decoded = decode_compact(text)
         return read_unverified(decoded)
@@ -52,5 +65,7 @@ def read_unverified(value: dict | str | bytes) -> UnverifiedInput:
                            "check. Open it in the worker's wallet to receive the credential.")
     if JWT_PATTERN.match(text):
         return UnverifiedInput("jwt", text)
+    if SD_JWT_PATTERN.match(text):
+        return UnverifiedInput("sd-jwt", text)
     raise ParsingError("This is not a credential: expected JSON, a JWT or a Skills Passport QR "
                        "code")

@@ -189,12 +189,14 @@ def sign_presentation_cose(presentation: dict, key: IssuerKey) -> bytes:
 
 def build_presentation(credentials: list[dict | str], holder: str, *,
                        presentation_id: str | None = None) -> dict:
-    """An unsigned VC 2.0 presentation; JWT credentials become EnvelopedVerifiableCredentials."""
+    """An unsigned VC 2.0 presentation; JWT and SD-JWT credentials become
+    EnvelopedVerifiableCredentials."""
     embedded: list[dict] = []
     for item in credentials:
         if isinstance(item, str):
+            media_type = "dc+sd-jwt" if "~" in item else "vc+jwt"  # SD-JWT: <JWT>~…~
             embedded.append({"@context": VC2_CONTEXT, "type": "EnvelopedVerifiableCredential",
-                             "id": "data:application/vc+jwt," + item})
+                             "id": f"data:application/{media_type}," + item})
         else:
             embedded.append(item)
     presentation: dict = {"@context": [VC2_CONTEXT], "type": ["VerifiablePresentation"],

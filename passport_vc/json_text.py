@@ -12,6 +12,10 @@ MAX_INPUT_BYTES = 512 * 1024
 MAX_DEPTH = 48
 MAX_NODES = 50_000
 JWT_PATTERN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\Z")
+# RFC 9901 compact SD-JWT: <JWT>~<disclosure>~...~<optional KB-JWT>
+SD_JWT_PATTERN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*~"
+                            r"(?:[A-Za-z0-9_-]+~)*"
+                            r"(?:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?\Z")
 # JSON may escape half of a UTF-16 pair ("\ud800"); Python keeps it as a lone surrogate, which
 # is not text and makes every later UTF-8 encode (hashing, canonicalization, storage) fail.
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")

@@ -29,7 +29,7 @@ from .proofs.jose import ALLOWED_ALGORITHMS, read_unverified, sign_jws, verify_j
 OFFER_SCHEME = "openid-credential-offer://"
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 PROOF_TYPE = "openid4vci-proof+jwt"
-FORMATS = frozenset({"ldp_vc", "jwt_vc_json"})
+FORMATS = frozenset({"ldp_vc", "jwt_vc_json", "dc+sd-jwt"})
 PROOF_ALGORITHMS = ("EdDSA", "ES256")
 LDP_CRYPTOSUITES = ("eddsa-rdfc-2022", "ecdsa-rdfc-2019")
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -144,7 +144,9 @@ def _configuration(config_id: str, given: dict) -> dict:
     """Fill in one entry of credential_configurations_supported.
 
     ``given`` has ``format`` and either ``credential_definition`` or ``types`` (+ ``contexts``
-    for ldp_vc); ``display`` (list) or ``name``/``description`` describe it to the worker.
+    for ldp_vc); for ``dc+sd-jwt`` (Appendix A.3) ``vct`` instead, and ``claims`` (list of
+    ``(claim name, display name)``) for the claims a wallet can show; ``display`` (list) or
+    ``name``/``description`` describe it to the worker.
     """
     if not isinstance(given, dict):
         raise MalformedValueError(f"Credential configuration {config_id!r} must be an object")
@@ -152,6 +154,8 @@ def _configuration(config_id: str, given: dict) -> dict:
     if fmt not in FORMATS:
         raise MalformedValueError(f"Credential configuration {config_id!r} has format {fmt!r}; "
                                   f"use one of {', '.join(sorted(FORMATS))}")
+    if fmt == "dc+sd-jwt":
+        return _sd_jwt_configuration(config_id, given)
     definition = given.get("credential_definition")
     if definition is None:
         types = given.get("types") or ["VerifiableCredential"]
@@ -168,6 +172,32 @@ def _configuration(config_id: str, given: dict) -> dict:
         "proof_types_supported": {
             "jwt": {"proof_signing_alg_values_supported": list(PROOF_ALGORITHMS)}},
     }
+    _describe(config, given)
+    return config
+
+
+def _sd_jwt_configuration(config_id: str, given: dict) -> dict:
+    vct = given.get("vct")
+    if not isinstance(vct, str) or not vct:
+        raise MalformedValueError(f"Credential configuration {config_id!r} needs a vct")
+    # The credential carries the wallet's key as a JWK in cnf (SD-JWT VC §3.2.2.2), whether the
+    # key proof named it by a DID or sent it bare.
+    config: dict = {
+        "format": "dc+sd-jwt", "vct": vct,
+        "cryptographic_binding_methods_supported": ["jwk", "did:key", "did:jwk"],
+        "credential_signing_alg_values_supported": list(PROOF_ALGORITHMS),
+        "proof_types_supported": {
+            "jwt": {"proof_signing_alg_values_supported": list(PROOF_ALGORITHMS)}},
+    }
+    _describe(config, given)
+    claims = [{"path": [name], "display": [{"name": label, "locale": "en-GB"}]}
+              for name, label in given.get("claims", ())]
+    if claims:
+        config.setdefault("credential_metadata", {})["claims"] = claims
+    return config
+
+
+def _describe(config: dict, given: dict) -> None:
     if "scope" in given:
         config["scope"] = given["scope"]
     display = given.get("display")
@@ -179,7 +209,6 @@ def _configuration(config_id: str, given: dict) -> dict:
         # 1.0 Final reads credential_metadata.display; wallets built on drafts read display.
         config["credential_metadata"] = {"display": list(display)}
         config["display"] = list(display)
-    return config
 
 
 def issuer_metadata(issuer_url: str, configurations: dict, *,
@@ -238,12 +267,25 @@ def _proof_claims(token: str, audience: str, nonce: str,
     if header.get("alg") not in PROOF_ALGORITHMS:
         raise MalformedProofError(f"The key proof's algorithm {header.get('alg')!r} is not "
                                   f"accepted (use {' or '.join(PROOF_ALGORITHMS)})")
-    if "jwk" in header or "x5c" in header:
-        raise MalformedProofError("The key proof must name a did:key with 'kid', not embed a key")
-    kid = header.get("kid")
-    if not isinstance(kid, str) or not kid.startswith("did:") or "#" not in kid:
-        raise MalformedProofError("The key proof does not name its key as a DID URL ('kid')")
-    key = resolve_key(kid)
+    if "x5c" in header or ("jwk" in header and "kid" in header):
+        raise MalformedProofError("The key proof must name its key once: a DID URL in 'kid' "
+                                  "or a public key in 'jwk'")
+    if "jwk" in header:
+        # Wallets that bind SD-JWT VCs to a bare key (binding method "jwk") send it here; it is
+        # named from then on by its did:jwk, so every format binds to a DID the same way.
+        from .did import did_jwk_from_public_key
+
+        try:
+            key = PublicKey.from_jwk(header["jwk"])
+        except ValueError as error:
+            raise MalformedProofError(f"The key proof's key is not usable: {error}") from None
+        kid = did_jwk_from_public_key(key) + "#0"
+    else:
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid.startswith("did:") or "#" not in kid:
+            raise MalformedProofError("The key proof does not name its key as a DID URL "
+                                      "('kid')")
+        key = resolve_key(kid)
     if header["alg"] not in ALLOWED_ALGORITHMS.get(key.curve, frozenset()):
         raise MalformedProofError(f"The key proof's algorithm does not match its {key.curve} key")
     _, claims = verify_jws(token, key, expected_typ={PROOF_TYPE})

@@ -1,7 +1,8 @@
 """Compact QR payloads for paper and offline checks (see /work/shared/QR.md), and QR rendering.
 
 Payload format ``SP1:`` + base45(zlib(marker + text)) where the marker is ``J`` for a credential
-as minified JSON and ``T`` for a JWT. Base45 (RFC 9285) and the prefix use only the 45
+as minified JSON, ``T`` for a JWT and ``S`` for an SD-JWT (``dc+sd-jwt``, with its
+disclosures). Base45 (RFC 9285) and the prefix use only the 45
 characters of QR alphanumeric mode (ISO/IEC 18004 §7.4.4), which packs 5.5 bits per character
 instead of 8. Decoding bounds the decompressed size (STANDARDS.md trap 9).
 """
@@ -20,7 +21,7 @@ from qrcode.exceptions import DataOverflowError
 from qrcode.util import MODE_ALPHA_NUM, QRData
 
 from .errors import MalformedValueError, ParsingError, TooLargeError
-from .json_text import JWT_PATTERN, parse_json
+from .json_text import JWT_PATTERN, SD_JWT_PATTERN, parse_json
 
 PREFIX = "SP1:"
 MAX_DECOMPRESSED = 65_536
@@ -29,7 +30,7 @@ MAX_PAPER_VERSION = 25
 # whitespace a person may paste around it.
 MAX_TEXT_CHARS = 4_400
 QUIET_ZONE = 4
-JSON_MARKER, JWT_MARKER = b"J", b"T"
+JSON_MARKER, JWT_MARKER, SD_JWT_MARKER = b"J", b"T", b"S"
 ALPHANUMERIC = frozenset(base45.BASE45_CHARSET)
 ERROR_CORRECTION = {
     "L": qrcode.constants.ERROR_CORRECT_L,
@@ -48,6 +49,8 @@ def encode_compact(document: dict | str) -> str:
                                            ensure_ascii=False).encode("utf-8")
     elif isinstance(document, str) and JWT_PATTERN.match(document.strip()):
         payload = JWT_MARKER + document.strip().encode("ascii")
+    elif isinstance(document, str) and SD_JWT_PATTERN.match(document.strip()):
+        payload = SD_JWT_MARKER + document.strip().encode("ascii")
     else:
         raise MalformedValueError("Only a credential (JSON object) or a JWT can be put in a "
                                   "QR code")
@@ -88,12 +91,12 @@ def decode_compact(text: str, *, max_output: int = MAX_DECOMPRESSED) -> dict | s
         if not isinstance(document, dict):
             raise ParsingError("The QR code does not hold a credential")
         return document
-    if marker == JWT_MARKER:
+    if marker in (JWT_MARKER, SD_JWT_MARKER):
         try:
             token = body.decode("ascii")
         except UnicodeDecodeError:
             raise ParsingError("The QR code does not hold a readable token") from None
-        if not JWT_PATTERN.match(token):
+        if not (JWT_PATTERN if marker == JWT_MARKER else SD_JWT_PATTERN).match(token):
             raise ParsingError("The QR code does not hold a readable token")
         return token
     raise ParsingError("The QR code holds something other than a credential")

@@ -28,6 +28,13 @@ STATES = {
     "malformed": ("Not a readable credential", "bad"),
     "unknown-provider": ("Provider not recognised", "warn"),
     "status-unknown": ("Could not check if revoked", "warn"),
+    "older-format": ("Older format – checked with the provider's website", "warn"),
+}
+OB2_MESSAGES = {
+    "hosted": "Older format (Open Badges 2.0): checked with the provider's website, not signed "
+              "by a key. Anyone who controls that website can change what it says.",
+    "signed": "Older format (Open Badges 2.0): signed with a key the provider's website "
+              "publishes, not a key in a DID document; checked with the provider's website.",
 }
 
 
@@ -109,6 +116,13 @@ def verdict_for(result: VerificationResult, *, now: datetime,
         return _make(state if state in STATES else "expired", checks["validity"].message)
     if failed("schema"):
         return _make("malformed", checks["schema"].message)
+    if result.facts.get("format") == "ob2":
+        # Nothing here is a DID-signed credential: say so, whatever the trust list holds.
+        if "proof" in checks and checks["proof"].ok is None:
+            return _make("status-unknown", checks["proof"].message)
+        unknown = "status" in checks and checks["status"].ok is None
+        return _make("older-format", OB2_MESSAGES[result.facts.get("ob2_method", "hosted")]
+                     + (" It is not known whether it was revoked." if unknown else ""))
     issuer = result.facts.get("issuer")
     entry = trust.lookup(issuer, now) if trust is not None and issuer else None
     claimed = claimed_name(result.document)

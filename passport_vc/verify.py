@@ -94,8 +94,15 @@ class Verifier:
         except PassportError as error:
             result.failed("structure", error)
             return result
-        if given.kind == "jwt":
+        from .ob2 import is_ob2_assertion, is_ob2_jws
+
+        if (given.kind == "json" and is_ob2_assertion(given.value)) or (
+                given.kind == "jwt" and is_ob2_jws(given.value)):
+            self._verify_ob2(given.value, result)
+        elif given.kind == "jwt":
             self._verify_credential_jwt(given.value, result)
+        elif given.kind == "sd-jwt":
+            self._verify_credential_sd_jwt(given.value, result)
         else:
             self._verify_credential_ld(given.value, result)
         return result
@@ -156,6 +163,103 @@ class Verifier:
         self._binding_for(verified.kid, result.facts["issuer"], "assertionMethod",
                           "issuer_binding", result)
         self._check_common(document, result, now)
+
+    def verify_sd_jwt_vc(self, presentation: str, *, nonce: str | None = None,
+                         audience: str | None = None) -> VerificationResult:
+        """An SD-JWT VC (``dc+sd-jwt``); with ``nonce``/``audience`` its key binding must
+        answer that request. ``facts["disclosed"]`` names the claims the holder revealed."""
+        result = VerificationResult("credential")
+        self._verify_credential_sd_jwt(presentation, result, nonce=nonce, audience=audience)
+        return result
+
+    def _verify_credential_sd_jwt(self, token: str, result: VerificationResult, *,
+                                  nonce: str | None = None, audience: str | None = None) -> None:
+        from .sd_jwt_vc import credential_view, verify_sd_jwt_vc
+
+        result.facts["format"] = "dc+sd-jwt"
+        bound: list[tuple[str, str]] = []
+
+        def issuer_key(iss: str, kid: str) -> PublicKey:
+            bound.append((iss, kid))
+            return self._resolve_key(kid)
+
+        try:
+            verified = verify_sd_jwt_vc(token, issuer_key=issuer_key, nonce=nonce,
+                                        audience=audience, clock=self.clock)
+        except PassportError as error:
+            part = error.extra.get("part")
+            result.failed("holder_binding" if part == "key_binding" else "proof", error)
+            return
+        iss, kid = bound[-1]
+        document = credential_view(verified.claims)
+        result.document = document
+        result.facts.update(issuer=iss, verification_method=kid,
+                            cryptosuite=verified.header.get("alg"),
+                            vct=verified.claims.get("vct"),
+                            disclosed=verified.disclosed_names,
+                            withheld=verified.undisclosed, claims=verified.claims)
+        result.passed("structure", "The credential is well formed")
+        result.passed("proof", "The signature is valid", alg=verified.header.get("alg"))
+        if not self._binding_for(kid, iss, "assertionMethod", "issuer_binding", result):
+            return
+        if verified.key_binding is not None:
+            result.passed("holder_binding", "It was sent by the wallet the credential was "
+                          "issued to, for this request" if nonce else "It was signed by the "
+                          "wallet the credential was issued to (when is not known: no request "
+                          "code was checked)")
+        elif verified.holder_key is not None:
+            result.warn("The credential was not signed by the worker's wallet when it was "
+                        "shared, so it may be a copy")
+        self._check_common(document, result, self.clock())
+
+    def _verify_ob2(self, given: dict | str, result: VerificationResult) -> None:
+        """Open Badges 2.0: checked with the provider's website (see passport_vc.ob2)."""
+        from .errors import FetchError
+        from .ob2 import check_hosted, check_signed, credential_view, recipient_note
+
+        result.facts["format"] = "ob2"
+        if self.fetch is None:
+            result.unknown("proof", "This older-format badge can only be checked with the "
+                           "provider's website, which cannot be reached from here")
+            return
+        try:
+            outcome = (check_signed(given, self.fetch) if isinstance(given, str)
+                       else check_hosted(given, self.fetch))
+        except FetchError as error:
+            result.unknown("proof", f"The badge could not be checked: {error.detail}",
+                           problem=error.to_problem())
+            return
+        except PassportError as error:
+            result.failed("issuer_binding" if isinstance(error, KeyBindingError) else "proof",
+                          error)
+            return
+        signed = outcome.method == "signed"
+        result.facts.update(ob2_method=outcome.method, issuer=outcome.issuer.get("id"),
+                            verification_method=outcome.assertion.get("verification", {}).get(
+                                "creator") if signed else None,
+                            cryptosuite="RS256" if signed else None)
+        document = credential_view(outcome)
+        result.document = document
+        result.passed("structure", "The badge is a readable Open Badges 2.0 badge")
+        result.passed("proof", "The signature matches, made with a key the provider publishes "
+                      "on their website" if signed else "The provider's website still publishes "
+                      "this badge (older badges are not signed)")
+        result.passed("issuer_binding", "The key is listed by the provider" if signed else
+                      "The badge is on its provider's website")
+        for note in [*outcome.notes, recipient_note(outcome.assertion)]:
+            if note:
+                result.warn(note)
+        self._check_validity(document, result, self.clock())
+        if outcome.revoked:
+            reason = outcome.revocation_reason
+            result.failed("status", "The provider has revoked this badge"
+                          + (f": {reason}" if isinstance(reason, str) and reason else ""),
+                          state="revoked")
+        elif signed and outcome.issuer.get("revocationList") is None:
+            result.unknown("status", "The provider publishes no revocation list, so it is not "
+                           "known whether this badge was revoked")
+        else:
+            result.passed("status", "The provider has not revoked this badge")
 
     def _verify_credential_cose(self, data: bytes, result: VerificationResult) -> None:
         from .model import validate_credential
@@ -343,6 +447,8 @@ class Verifier:
         result = VerificationResult("presentation")
         try:
             given = read_unverified(unverified)
+            if given.kind == "sd-jwt":  # an SD-JWT VC presentation carries its own binding
+                return self.verify_sd_jwt_vc(given.value, nonce=challenge, audience=domain)
             if given.kind != "json":
                 raise MalformedValueError("Presentations are accepted as JSON")
             document = given.value

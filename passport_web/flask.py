@@ -192,6 +192,9 @@ def init_app(app: Flask, *, service_name: str, service_url: str = "/",
     ``json_paths``: more path prefixes whose errors are problem+json; ``oauth_paths``: exact
     paths of OAuth endpoints, whose callers expect RFC 6749 error objects instead; ``welsh``:
     the pages are offered in Welsh too (passport_web.i18n)."""
+    from .settings import require_secret
+
+    require_secret(app.config.get("SECRET_KEY") or "")  # the same on every machine
     app.config["PASSPORT_JSON_PATHS"] = JSON_PATHS + tuple(json_paths)
     app.config["PASSPORT_OAUTH_PATHS"] = frozenset(oauth_paths)
     app.config.setdefault("MAX_CONTENT_LENGTH", MAX_REQUEST_BYTES)

@@ -35,6 +35,29 @@ def instance_secret(folder: Path) -> str:
     return value
 
 
+def session_secret(environ: Mapping[str, str], folder: Path, database_url: str) -> str:
+    """``SECRET_KEY``; without it, a secret kept in the instance folder — but only for a local
+    SQLite database. With a shared database (PostgreSQL) the service is meant to run on several
+    machines, and a secret made per machine would make each refuse the others' session cookies,
+    CSRF tokens and (issuer) OpenID4VCI offer codes: there the answer is "" (none), and the web
+    app refuses to start without one (``require_secret``). Command-line tools, which sign no
+    cookies, still run."""
+    secret = environ.get("SECRET_KEY", "")
+    if secret or not database_url.startswith("sqlite"):
+        return secret
+    return instance_secret(folder)
+
+
+def require_secret(secret: str) -> str:
+    """The secret, or a ConfigError saying how to set one."""
+    if not secret:
+        raise ConfigError(
+            "SECRET_KEY is not set. With a shared database every machine running this service "
+            "must sign sessions with the same secret: set SECRET_KEY to one long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))') on all of them.")
+    return secret
+
+
 def required_master_key(environ: Mapping[str, str], protects: str) -> str:
     """``PASSPORT_MASTER_KEY``, or a clear sentence on how to make one."""
     master = environ.get("PASSPORT_MASTER_KEY", "")

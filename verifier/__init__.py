@@ -49,12 +49,14 @@ def build_state(config: VerifierConfig) -> VerifierState:
 def create_app(config: VerifierConfig | None = None) -> Flask:
     from passport_web.flask import add_health_check, init_app
     from passport_web.openapi import serve_openapi
+    from passport_web.settings import require_secret
     from passport_web.signin import init_sign_in
 
     from . import storage
     from .routes import register_routes
 
     config = config or VerifierConfig.from_env()
+    require_secret(config.secret_key)  # before the database is opened
     app = Flask(__name__, instance_path=str(Path(config.instance_dir).resolve()),
                 static_folder="static", static_url_path="/static")
     app.config.update(

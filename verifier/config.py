@@ -10,7 +10,7 @@ from pathlib import Path
 from passport_vc.clock import Clock, system_clock
 from passport_web.mail import MailSettings
 from passport_web.network import NetworkSettings
-from passport_web.settings import flag, instance_secret
+from passport_web.settings import flag, session_secret
 from passport_web.sql import sqlite_url
 
 DEFAULT_INSTANCE = Path("passport-data") / "verifier"
@@ -51,7 +51,7 @@ class VerifierConfig:
         wallets = environ.get("VERIFIER_WALLET_HOSTS", environ.get("PASSPORT_WALLET_HOSTS", ""))
         return cls(
             database_url=database,
-            secret_key=environ.get("SECRET_KEY") or instance_secret(instance),
+            secret_key=session_secret(environ, instance, database),
             public_url=environ.get("PUBLIC_URL", cls.public_url).rstrip("/"),
             instance_dir=instance,
             trust_list_path=Path(trust) if trust else None,

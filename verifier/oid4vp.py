@@ -11,10 +11,15 @@ Choices (OpenID4VP 1.0):
   response_uri; the answer is 200 JSON, with ``redirect_uri`` (carrying a response code, §8.2)
   for the same-device flow.
 - §6 DCQL: one credential query ``training`` for credentials of type OpenBadgeCredential in
-  format ``ldp_vc`` (Appendix B.1.3.2: ``type_values`` are fully expanded type IRIs), any number.
+  format ``ldp_vc`` (Appendix B.1.3.2: ``type_values`` are fully expanded type IRIs), any number;
+  and, as the other option of one credential set, ``training_sd_jwt`` for the care training
+  SD-JWT VC (``dc+sd-jwt``, Appendix B.3: ``vct_values``), asking for the worker's name and the
+  evidence, which the worker may still keep back.
 - §8.1 the vp_token is a JSON object mapping each credential query id to an array of
   presentations; each ldp_vc presentation is a Verifiable Presentation signed by the holder with
-  ``challenge`` = nonce and ``domain`` = client_id (Appendix B.1.3.2.2 / §14.1.2 replay).
+  ``challenge`` = nonce and ``domain`` = client_id (Appendix B.1.3.2.2 / §14.1.2 replay); each
+  dc+sd-jwt presentation is an SD-JWT whose Key Binding JWT carries ``nonce`` and
+  ``aud`` = client_id (Appendix B.3.6).
 Errors in the wallet's answer are ``invalid_request`` (§8.5), as problem details with the OAuth
 ``error`` member.
 """
@@ -32,7 +37,9 @@ from passport_vc.inputs import parse_json
 SCHEME = "openid4vp://"
 CLIENT_ID_PREFIX = "redirect_uri:"
 QUERY_ID = "training"
+SD_JWT_QUERY_ID = "training_sd_jwt"
 FORMAT = "ldp_vc"
+SD_JWT_VCT = "https://w3id.org/skills-passport/vct/care-training-credential/v1"
 OPEN_BADGE_TYPE = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
 REQUEST_LIFETIME = timedelta(minutes=10)
 MAX_PRESENTATIONS = 10
@@ -71,12 +78,18 @@ def client_id_for(response_uri: str) -> str:
 
 
 def dcql_query() -> dict:
-    return {"credentials": [{
-        "id": QUERY_ID,
-        "format": FORMAT,
-        "multiple": True,
-        "meta": {"type_values": [[OPEN_BADGE_TYPE]]},
-    }]}
+    return {
+        "credentials": [
+            {"id": QUERY_ID, "format": FORMAT, "multiple": True,
+             "meta": {"type_values": [[OPEN_BADGE_TYPE]]}},
+            {"id": SD_JWT_QUERY_ID, "format": "dc+sd-jwt", "multiple": True,
+             "meta": {"vct_values": [SD_JWT_VCT]},
+             "claims": [{"id": "name", "path": ["name"]},
+                        {"id": "evidence", "path": ["evidence"]}]},
+        ],
+        # either kind answers the request
+        "credential_sets": [{"options": [[QUERY_ID], [SD_JWT_QUERY_ID]]}],
+    }
 
 
 def request_object(response_uri: str, request: PresentationRequest) -> dict:
@@ -92,7 +105,9 @@ def request_object(response_uri: str, request: PresentationRequest) -> dict:
         "client_metadata": {"vp_formats_supported": {FORMAT: {
             "proof_type_values": ["DataIntegrityProof"],
             "cryptosuite_values": ["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "eddsa-jcs-2022",
-                                   "ecdsa-jcs-2019"]}}},
+                                   "ecdsa-jcs-2019"]},
+            "dc+sd-jwt": {"sd-jwt_alg_values": ["EdDSA", "ES256"],
+                          "kb-jwt_alg_values": ["EdDSA", "ES256"]}}},
     }
 
 
@@ -102,8 +117,10 @@ def authorization_link(response_uri: str, request_uri: str) -> str:
                                      "request_uri": request_uri})
 
 
-def presentations_in(vp_token: str | None) -> list[dict]:
-    """The presentations answering our one credential query (§8.1), or InvalidRequest."""
+def presentations_in(vp_token: str | None) -> list[dict | str]:
+    """The presentations answering our credential queries (§8.1), or InvalidRequest:
+    Verifiable Presentations (objects) for ``training``, SD-JWTs (text) for
+    ``training_sd_jwt``."""
     if not isinstance(vp_token, str) or not vp_token.strip():
         raise InvalidRequest("The answer has no vp_token")
     if len(vp_token) > MAX_VP_TOKEN_CHARS:
@@ -112,16 +129,26 @@ def presentations_in(vp_token: str | None) -> list[dict]:
         token = parse_json(vp_token, max_bytes=MAX_VP_TOKEN_CHARS)
     except PassportError:
         raise InvalidRequest("The vp_token is not JSON") from None
-    if not isinstance(token, dict) or set(token) != {QUERY_ID}:
-        raise InvalidRequest(f"The vp_token must be a JSON object with the one key "
-                             f"'{QUERY_ID}' this request asked for")
-    items = token[QUERY_ID]
-    if not isinstance(items, list) or not 1 <= len(items) <= MAX_PRESENTATIONS:
-        raise InvalidRequest(f"'{QUERY_ID}' must be a list of 1 to {MAX_PRESENTATIONS} "
-                             "presentations")
-    if not all(isinstance(item, dict) for item in items):
-        raise InvalidRequest("Each ldp_vc presentation must be a JSON object")
-    return items
+    if not isinstance(token, dict) or not token or not set(token) <= {QUERY_ID,
+                                                                       SD_JWT_QUERY_ID}:
+        raise InvalidRequest(f"The vp_token must be a JSON object with the key '{QUERY_ID}' "
+                             f"or '{SD_JWT_QUERY_ID}' this request asked for")
+    found: list[dict | str] = []
+    for query_id, kind, what in ((QUERY_ID, dict, "ldp_vc presentation must be a JSON "
+                                  "object"), (SD_JWT_QUERY_ID, str, "dc+sd-jwt presentation "
+                                              "must be an SD-JWT (text)")):
+        if query_id not in token:
+            continue
+        items = token[query_id]
+        if not isinstance(items, list) or not 1 <= len(items) <= MAX_PRESENTATIONS:
+            raise InvalidRequest(f"'{query_id}' must be a list of 1 to {MAX_PRESENTATIONS} "
+                                 "presentations")
+        if not all(isinstance(item, kind) for item in items):
+            raise InvalidRequest(f"Each {what}")
+        found.extend(items)
+    if len(found) > MAX_PRESENTATIONS:
+        raise InvalidRequest(f"Send at most {MAX_PRESENTATIONS} presentations")
+    return found
 
 
 def done_address(response_uri: str, state: str, response_code: str) -> str:

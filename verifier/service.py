@@ -230,14 +230,20 @@ class VerifierService:
         verifier = self.verifier.revalidating() if fresh else self.verifier
         trust = trust if trust is not None else self.trust_for(organisation_id)
         if isinstance(text_or_doc, bytes):
-            if len(text_or_doc) > MAX_INPUT_BYTES:
+            from passport_vc.baking import baked_credential
+
+            baked = baked_credential(text_or_doc)  # an Open Badges 2.0/3.0 badge's image
+            if baked is not None:
+                text_or_doc = baked  # JSON or a token (a hosted address becomes its assertion)
+            elif len(text_or_doc) > MAX_INPUT_BYTES:
                 raise TooLargeError(f"This is larger than {MAX_INPUT_BYTES // 1024} KB, so it "
                                     "is not a credential")
-            try:
-                text_or_doc = text_or_doc.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ParsingError("This is not text. Upload a credential file, or a photo "
-                                   "of a QR code using the photo option.") from None
+            else:
+                try:
+                    text_or_doc = text_or_doc.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise ParsingError("This is not text. Upload a credential file, or a photo "
+                                       "of a QR code using the photo option.") from None
         if isinstance(text_or_doc, str):
             text = text_or_doc.strip().lstrip("\ufeff")
             lowered = text[:40].lower()
@@ -249,7 +255,7 @@ class VerifierService:
             if lowered.startswith(("https://", "http://")):
                 return self._check_link(text, challenge, domain, trust, verifier)
             given = read_unverified(text)
-            guessed = "QR code" if text[:3].upper() == "SP1" else "text"
+            guessed = "QR code" if text[:3].upper() in ("SP1", "VP1") else "text"
             source = source or guessed
             value = given.value
         else:
@@ -258,6 +264,9 @@ class VerifierService:
         if isinstance(value, dict) and "VerifiablePresentation" in _types(value):
             result = verifier.verify_presentation(value, challenge=challenge, domain=domain)
             return self._outcome(result, source, trust)
+        if isinstance(value, str) and "~" in value:  # SD-JWT VC: its key binding answers
+            result = verifier.verify_sd_jwt_vc(value, nonce=challenge, audience=domain)
+            return self._outcome(result, source, trust, original=value)
         result = verifier.verify_credential(value)
         return self._outcome(result, source, trust, original=value)
 
@@ -350,8 +359,12 @@ class VerifierService:
             ("Signing key", facts.get("verification_method")),
             ("Signature method", facts.get("cryptosuite")),
             ("Format", {"ldp_vc": "JSON-LD credential (Data Integrity proof)",
-                        "jwt_vc": "JSON Web Token credential (vc+jwt)"}.get(
+                        "jwt_vc": "JSON Web Token credential (vc+jwt)",
+                        "dc+sd-jwt": "SD-JWT credential (the worker chooses what to show)",
+                        "ob2": "Open Badges 2.0 badge (older format, checked with the "
+                               "provider's website)"}.get(
                             facts.get("format"), facts.get("format"))),
+            *_disclosure_lines(facts),
             ("Data model version", facts.get("version")),
             ("Credential ID", summary.get("credential_id")),
             ("Issued to (ID)", summary.get("subject_id")),
@@ -418,6 +431,20 @@ def _embedded(document: dict | None) -> list:
         else:
             found.append(item)
     return found
+
+
+def _disclosure_lines(facts: dict) -> list[tuple[str, str | None]]:
+    """For an SD-JWT VC: which optional details the worker chose to show, and how many not."""
+    if facts.get("format") != "dc+sd-jwt" or "disclosed" not in facts:
+        return []
+    from passport_vc.sd_jwt_vc import CLAIM_LABELS
+
+    labels = dict(CLAIM_LABELS)
+    shown = [labels.get(name, name) for name in facts["disclosed"]]
+    hidden = facts.get("withheld") or 0
+    return [("Shown by the worker", ", ".join(shown) or "None of the optional details"),
+            ("Kept hidden by the worker",
+             f"{hidden} optional detail{'s' if hidden != 1 else ''}" if hidden else "Nothing")]
 
 
 def _line(check) -> CheckLine:

@@ -17,7 +17,7 @@ from pathlib import Path
 from passport_vc.clock import Clock, system_clock
 from passport_web.mail import MailSettings
 from passport_web.network import NetworkSettings
-from passport_web.settings import flag, instance_secret, required_master_key
+from passport_web.settings import flag, required_master_key, session_secret
 
 DEFAULT_INSTANCE = Path("passport-data") / "wallet"
 
@@ -60,7 +60,7 @@ class WalletConfig:
         url = environ.get("WALLET_DATABASE_URL") or environ.get("DATABASE_URL") \
             or sqlite_url(folder / "wallet.db")
         master = required_master_key(environ, "every worker's key")
-        secret = environ.get("SECRET_KEY") or instance_secret(folder)
+        secret = session_secret(environ, folder, url)
         return cls(database_url=url, secret_key=secret, master_key=master,
                    public_url=environ.get("WALLET_PUBLIC_URL")
                    or environ.get("PUBLIC_URL", "http://localhost:5002"),

@@ -8,8 +8,8 @@ authorization server); §6 token request with the pre-authorized code (and trans
 the offer asks for one); §7 nonce request; §8 credential request with a ``jwt`` proof of
 possession signed by the holder key (``aud`` = credential issuer, ``nonce`` = c_nonce).
 
-Format choice: ``ldp_vc`` when the offer includes it, else ``jwt_vc_json``. What comes back is
-NOT trusted here: the service verifies every credential before storing it.
+Format choice: ``ldp_vc`` when the offer includes it, else ``jwt_vc_json``, else ``dc+sd-jwt``.
+What comes back is NOT trusted here: the service verifies every credential before storing it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from passport_vc.errors import FetchError, MalformedValueError, PassportError
 from .http import HttpClient, IssuerHttpError
 
 PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
-PREFERRED_FORMATS = ("ldp_vc", "jwt_vc_json")
+# SD-JWT last: this wallet shares W3C credentials whole, and SD-JWT ones with chosen details,
+# so it takes the twin only from issuers that offer nothing else.
+PREFERRED_FORMATS = ("ldp_vc", "jwt_vc_json", "dc+sd-jwt")
 MAX_CONFIGURATIONS = 20
 
 OAUTH_ERRORS = {
@@ -50,7 +52,7 @@ class TxCodeRequired(MalformedValueError):
 @dataclass(frozen=True)
 class Received:
     configuration_id: str
-    format: str  # "ldp_vc" | "jwt_vc_json"
+    format: str  # "ldp_vc" | "jwt_vc_json" | "dc+sd-jwt"
     credential: dict | str
 
 
@@ -134,7 +136,8 @@ class OfferClient:
 
     @staticmethod
     def choose(offer: dict, metadata: dict) -> list[tuple[str, str]]:
-        """(configuration id, format) to request: every ldp_vc offered, else every jwt_vc_json."""
+        """(configuration id, format) to request: every ldp_vc offered, else every jwt_vc_json,
+        else every dc+sd-jwt."""
         supported = metadata.get("credential_configurations_supported")
         supported = supported if isinstance(supported, dict) else {}
         offered = [(item, entry.get("format") if isinstance(entry := supported.get(item), dict)

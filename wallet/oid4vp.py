@@ -10,9 +10,12 @@ What this wallet accepts (OpenID4VP 1.0), and why:
   known), and the link's client_id must match the request object's.
 - response_type ``vp_token``, response_mode ``direct_post`` (§8.2), a nonce and a state.
 - §6 a DCQL query with one credential query in format ``ldp_vc`` for OpenBadgeCredential
-  (type_values given as the expanded IRI, Appendix B.1.3.2, or the short name).
+  (type_values given as the expanded IRI, Appendix B.1.3.2, or the short name), and/or one in
+  format ``dc+sd-jwt`` for the care training SD-JWT VC (``vct_values``, Appendix B.3).
 The answer (§8.1): ``vp_token`` = {query id: [one Verifiable Presentation]}, signed by the
-holder key with challenge = nonce and domain = client_id, POSTed form-encoded with the state.
+holder key with challenge = nonce and domain = client_id, and/or {SD-JWT query id: [SD-JWTs
+with only the details the worker chose, each with a Key Binding JWT (nonce, aud = client_id)]},
+POSTed form-encoded with the state.
 A returned redirect_uri is followed only when it is on the verifier's own host (§8.2).
 
 ``parse_link``, ``validate_request``, ``vp_token`` and ``safe_redirect`` are pure;
@@ -34,6 +37,7 @@ SCHEME = "openid4vp://"
 CLIENT_ID_PREFIX = "redirect_uri:"
 OPEN_BADGE_TYPES = ("https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential",
                     "OpenBadgeCredential")
+CARE_VCT = "https://w3id.org/skills-passport/vct/care-training-credential/v1"
 MAX_LINK = 8 * 1024
 NOT_A_REQUEST = ("This is not an employer's request. It should start with openid4vp:// — "
                  "scan the QR code on the employer's screen again.")
@@ -47,7 +51,8 @@ class VpRequest:
     response_uri: str
     nonce: str
     state: str
-    query_id: str
+    query_id: str  # the ldp_vc query, "" when the request has none
+    sd_query_id: str | None = None  # the dc+sd-jwt query, when there is one
 
     @property
     def verifier_host(self) -> str:
@@ -55,7 +60,8 @@ class VpRequest:
 
     def to_json(self) -> dict:
         return {"client_id": self.client_id, "response_uri": self.response_uri,
-                "nonce": self.nonce, "state": self.state, "query_id": self.query_id}
+                "nonce": self.nonce, "state": self.state, "query_id": self.query_id,
+                "sd_query_id": self.sd_query_id}
 
     @classmethod
     def from_json(cls, data: object) -> VpRequest:
@@ -64,8 +70,9 @@ class VpRequest:
                 ("client_id", "response_uri", "nonce", "state", "query_id")):
             raise MalformedValueError("The employer's request was not found. Scan their QR "
                                       "code again.")
+        sd_query_id = data.get("sd_query_id")
         return cls(data["client_id"], data["response_uri"], data["nonce"], data["state"],
-                   data["query_id"])
+                   data["query_id"], sd_query_id if isinstance(sd_query_id, str) else None)
 
 
 # --- pure -------------------------------------------------------------------------------------
@@ -126,12 +133,14 @@ def validate_request(request: object, *, link_client_id: str | None = None) -> V
         if not isinstance(value, str) or not value or len(value) > 256:
             raise MalformedValueError(f"The employer's request has no {name}, so an answer "
                                       "could be replayed. It was not answered.")
-    return VpRequest(client_id, response_uri, request["nonce"], request["state"],
-                     _query_id(request.get("dcql_query")))
+    query_id, sd_query_id = _query_ids(request.get("dcql_query"))
+    return VpRequest(client_id, response_uri, request["nonce"], request["state"], query_id,
+                     sd_query_id)
 
 
-def _query_id(dcql: object) -> str:
-    """The one credential query we can answer: ldp_vc, OpenBadgeCredential."""
+def _query_ids(dcql: object) -> tuple[str, str | None]:
+    """The credential queries we can answer: ldp_vc OpenBadgeCredential, and dc+sd-jwt of the
+    care training type ("" / None for a kind the request does not ask for)."""
     if isinstance(dcql, str):
         try:
             dcql = parse_json(dcql)
@@ -140,16 +149,24 @@ def _query_id(dcql: object) -> str:
     queries = dcql.get("credentials") if isinstance(dcql, dict) else None
     if not isinstance(queries, list) or not queries:
         raise MalformedValueError("The employer's request does not say what it asks for")
+    ldp, sd_jwt = "", None
     for query in queries:
-        if not isinstance(query, dict) or query.get("format") != "ldp_vc":
+        if not isinstance(query, dict) or not isinstance(query.get("id"), str) \
+                or not query["id"]:
             continue
         meta = query.get("meta") if isinstance(query.get("meta"), dict) else {}
-        values = meta.get("type_values")
-        wanted = (values is None or isinstance(values, list) and any(
-            isinstance(group, list) and any(item in OPEN_BADGE_TYPES for item in group)
-            for group in values))
-        if wanted and isinstance(query.get("id"), str) and query["id"]:
-            return query["id"]
+        if query.get("format") == "ldp_vc" and not ldp:
+            values = meta.get("type_values")
+            if values is None or isinstance(values, list) and any(
+                    isinstance(group, list) and any(item in OPEN_BADGE_TYPES for item in group)
+                    for group in values):
+                ldp = query["id"]
+        elif query.get("format") == "dc+sd-jwt" and sd_jwt is None:
+            # SD-JWT VC requests must name the type (vct_values is required, Appendix B.3.5)
+            if isinstance(meta.get("vct_values"), list) and CARE_VCT in meta["vct_values"]:
+                sd_jwt = query["id"]
+    if ldp or sd_jwt:
+        return ldp, sd_jwt
     raise MalformedValueError("The employer asks for a kind of record this wallet does not "
                               "hold. Only training certificates can be shared.")
 
@@ -198,10 +215,14 @@ class PresentationClient:
             raise _plain(error, "fetch") from None
         return validate_request(request, link_client_id=params["client_id"])
 
-    def send(self, request: VpRequest, presentation: dict) -> str | None:
+    def send(self, request: VpRequest, presentation: dict | None,
+             sd_jwts: list[str] | None = None) -> str | None:
+        token = {request.query_id: [presentation]} if presentation is not None else {}
+        if sd_jwts:
+            token[request.sd_query_id] = list(sd_jwts)
         try:
             answer = self.http.post_form(request.response_uri, {
-                "vp_token": vp_token(request, presentation), "state": request.state})
+                "vp_token": json.dumps(token, separators=(",", ":")), "state": request.state})
         except PassportError as error:
             raise _plain(error, "send") from None
         return safe_redirect(answer.get("redirect_uri") if isinstance(answer, dict) else None,
@@ -233,17 +254,40 @@ class Answered:
 
 
 def answer_request(service, account_id: str, request: VpRequest,
-                   credential_ids: list[str] | str, *, http=None, actor=None) -> Answered:
-    """Sign the chosen training into one presentation for this request, send it, log it."""
+                   credential_ids: list[str] | str, *, http=None, actor=None,
+                   show: list[str] | tuple = ()) -> Answered:
+    """Sign the chosen training into one presentation for this request (SD-JWT ones each
+    with only the details in ``show``), send it, log it."""
     from .http import HttpClient
 
-    signed, chosen = service.signed_presentation(
-        account_id, credential_ids, challenge=request.nonce, domain=request.client_id,
-        expires=service.now() + timedelta(minutes=10))
+    ids = credential_ids
+    sd_ids: list[str] = []
+    sd_titles: list[str] = []
+    if isinstance(credential_ids, list | tuple):
+        known = {entry.id: entry for entry in service.entries(account_id)}
+        sd_ids = [item for item in credential_ids
+                  if item in known and known[item].format == "dc+sd-jwt"]
+        sd_titles = [known[item].title for item in sd_ids]
+        ids = [item for item in credential_ids if item not in sd_ids]
+    if sd_ids and not request.sd_query_id:
+        raise MalformedValueError("This employer did not ask for SD-JWT certificates; choose "
+                                  "the others", path="credentials")
+    if ids and not request.query_id:
+        raise MalformedValueError("This employer asks only for SD-JWT certificates; choose "
+                                  "those", path="credentials")
+    signed, chosen = (service.signed_presentation(
+        account_id, ids, challenge=request.nonce, domain=request.client_id,
+        expires=service.now() + timedelta(minutes=10)) if ids else (None, []))
+    sd_jwts = []
+    for item in sd_ids:
+        offered = {name for name, _label, _value in service.disclosable(account_id, item)}
+        sd_jwts.append(service.selective_presentation(
+            account_id, item, [name for name in show if name in offered], nonce=request.nonce,
+            audience=request.client_id, actor=actor))
     http = http or HttpClient(service.config.network, timeout=service.config.http_timeout)
-    redirect_uri = PresentationClient(http).send(request, signed)
-    count = len(chosen)
-    titles = ", ".join(row["title"] for row in chosen)
+    redirect_uri = PresentationClient(http).send(request, signed, sd_jwts)
+    count = len(chosen) + len(sd_jwts)
+    titles = ", ".join([row["title"] for row in chosen] + sd_titles)
     service.record_activity(account_id, "shared",
                             f"with {asker_of(request, service).describe()}, who asked for it "
                             f"({count} training record{'s' if count != 1 else ''}: {titles})",

@@ -39,10 +39,11 @@ def result_from_json(data: dict) -> VerificationResult:
 
 
 def result_to_json(result: VerificationResult) -> dict:
-    """What is stored: the result, plus the decoded document of a JWT credential (for the
-    details page; JSON credentials are their own raw text)."""
+    """What is stored: the result, plus the document the details page shows for every format
+    but JSON-LD credentials (which are their own raw text): a JWT's payload, an SD-JWT's
+    disclosed claims, an Open Badges 2.0 badge as the provider's website gave it."""
     data = {"kind": result.kind, **result.to_json()}
-    if result.facts.get("format") == "jwt_vc" and result.document is not None:
+    if result.facts.get("format") != "ldp_vc" and result.document is not None:
         data["document"] = result.document
     return data
 

@@ -49,6 +49,8 @@ from .record import (
 )
 
 REFUSED_STATES = frozenset({"forged", "malformed"})
+TOKEN_FORMATS = ("jwt_vc", "dc+sd-jwt")  # stored as the token text, not as JSON
+BAKEABLE_FORMATS = ("ldp_vc", "jwt_vc")  # Open Badges 3.0 credentials, which baking carries
 SCOPES = {"receive": "Receive training for me", "present": "Share my training for me",
           "both": "Receive and share my training for me"}
 SCOPE_ALLOWS = {"receive": {"view", "receive"}, "present": {"view", "present"},
@@ -307,10 +309,16 @@ class WalletService:
                            else MalformedValueError)
             raise error_class(_refusal(verdict), state=verdict.state)
         token = None
-        if result.facts.get("format") == "jwt_vc":
+        if result.facts.get("format") in TOKEN_FORMATS:
             from passport_vc.inputs import read_unverified
 
             token = read_unverified(text).value
+        elif result.facts.get("format") == "ob2":  # keep the badge as given, not its view
+            from passport_vc.inputs import read_unverified
+
+            given = read_unverified(text).value
+            token = given if isinstance(given, str) else json.dumps(
+                given, separators=(",", ":"), ensure_ascii=False)
         raw = _raw_text(result.document, token)
         return self._store(account_id, raw, result, verdict, source, actor, now)
 
@@ -376,16 +384,74 @@ class WalletService:
 
     def credential(self, account_id: str, credential_id: str) -> dict:
         """One credential with everything the details page shows."""
-        with self.db.reading() as session:
-            row = st.credential_for(session, account_id, credential_id)
-        if row is None:
-            raise NotFoundError("There is no such training in your record")
+        row = self._row(account_id, credential_id)
         verification = json.loads(row["verification"])
         document = _document_of(row)
         return {"row": row, "entry": entry_from_row(row, self.now(),
                                                     due_soon=self.config.due_soon),
                 "summary": json.loads(row["summary"]), "verification": verification,
                 "document": document}
+
+    def disclosable(self, account_id: str, credential_id: str) -> list[tuple[str, str, object]]:
+        """(claim, label, value) of the details an SD-JWT credential lets the worker show or
+        hide; empty for other formats (they are shared whole)."""
+        from passport_vc.proofs.sd_jwt import disclosable
+        from passport_vc.sd_jwt_vc import CLAIM_LABELS
+
+        row = self._row(account_id, credential_id)
+        if row["format"] != "dc+sd-jwt":
+            return []
+        labels = dict(CLAIM_LABELS)
+        return [(name, labels.get(name, name), value)
+                for name, value in disclosable(row["raw"]).items()]
+
+    def selective_presentation(self, account_id: str, credential_id: str, show: list[str], *,
+                               nonce: str, audience: str, actor: Actor | None = None) -> str:
+        """The SD-JWT credential with only the details in ``show``, signed by the wallet's key
+        for this verifier (``audience``) and request (``nonce``); the sharing is logged."""
+        from passport_vc.sd_jwt_vc import present_sd_jwt_vc
+
+        row = self._row(account_id, credential_id)
+        if row["format"] != "dc+sd-jwt":
+            raise MalformedValueError("Only an SD-JWT credential can be shared with some "
+                                      "details hidden", path="credential")
+        offered = {name for name, _label, _value in self.disclosable(account_id, credential_id)}
+        if not set(show) <= offered:
+            raise MalformedValueError("Choose only details this credential has", path="show")
+        with self.db.reading() as session:
+            key = self._holder_key(session, account_id)
+        shared = present_sd_jwt_vc(row["raw"], list(show), signer=key.signer, nonce=nonce,
+                                   audience=audience, clock=self.clock)
+        hidden = len(offered) - len(set(show))
+        with self.db.transaction() as session:
+            self._log(session, account_id, "shared",
+                      f"{row['title']} with {audience}, showing "
+                      f"{', '.join(sorted(show)) or 'no optional details'}"
+                      f"{f' ({hidden} kept hidden)' if hidden else ''}", actor)
+        return shared
+
+    def vpqr_text(self, account_id: str, credential_id: str) -> str | None:
+        """The ``VP1-`` QR text other checkers (the Learner Credential Wallet's) read, when
+        this credential can be one: a JSON-LD credential that fits in one QR code."""
+        from passport_vc.qr import qr_matrix_version
+        from passport_vc.vpqr import encode_vpqr
+
+        row = self._row(account_id, credential_id)
+        if row["format"] != "ldp_vc":
+            return None  # CBOR-LD carries JSON-LD documents, not JWTs
+        try:
+            text = encode_vpqr(json.loads(row["raw"]))
+            qr_matrix_version(text)
+        except PassportError:
+            return None
+        return text
+
+    def _row(self, account_id: str, credential_id: str) -> dict:
+        with self.db.reading() as session:
+            row = st.credential_for(session, account_id, credential_id)
+        if row is None:
+            raise NotFoundError("There is no such training in your record")
+        return row
 
     def recheck(self, account_id: str, credential_id: str | None = None) -> list[Stored]:
         """Verify again (signature, dates and revocation status) and remember when."""
@@ -463,8 +529,7 @@ class WalletService:
             rows = st.credentials_of(session, account_id)
             key = self._holder_key(session, account_id)
         chosen = self._chosen(rows, credential_ids, self.now())
-        items = [row["raw"] if row["format"] == "jwt_vc" else json.loads(row["raw"])
-                 for row in chosen]
+        items = [_payload(row) for row in chosen]
         presentation = build_presentation(items, key.controller,
                                           presentation_id=f"urn:uuid:{uuid.uuid4()}")
         signed = sign_presentation(presentation, key, challenge=challenge, domain=domain,
@@ -493,7 +558,13 @@ class WalletService:
         missing = [item for item in credential_ids if item not in by_id]
         if missing:
             raise NotFoundError("There is no such training in your record")
-        return [by_id[item] for item in dict.fromkeys(credential_ids)]
+        chosen = [by_id[item] for item in dict.fromkeys(credential_ids)]
+        older = [row["title"] for row in chosen if row["format"] == "ob2"]
+        if older:
+            raise MalformedValueError(f"{older[0]} is an older-format badge, which cannot be "
+                                      "put in a signed share. Send the badge file instead.",
+                                      path="credentials")
+        return chosen
 
     def share_address(self, share_id: str) -> str:
         return f"{self.config.public_base}/s/{share_id}"
@@ -548,13 +619,14 @@ class WalletService:
     # --- downloads, paper, backup -------------------------------------------------------------
     def download(self, account_id: str, credential_id: str) -> tuple[str, str, bytes]:
         """(file name, media type, bytes) of one credential as it was issued."""
-        with self.db.reading() as session:
-            row = st.credential_for(session, account_id, credential_id)
-        if row is None:
-            raise NotFoundError("There is no such training in your record")
+        row = self._row(account_id, credential_id)
         name = _file_stem(row["title"], row["id"])
         if row["format"] == "jwt_vc":
             return f"{name}.jwt", "application/vc+jwt", row["raw"].encode()
+        if row["format"] == "dc+sd-jwt":
+            return f"{name}.sd-jwt", "application/dc+sd-jwt", row["raw"].encode()
+        if row["format"] == "ob2" and not row["raw"].startswith("{"):
+            return f"{name}.jws", "application/jose", row["raw"].encode()  # a signed badge
         text = json.dumps(json.loads(row["raw"]), indent=2, ensure_ascii=False)
         return f"{name}.json", "application/vc+ld+json", text.encode("utf-8")
 
@@ -566,10 +638,9 @@ class WalletService:
 
         if kind not in ("png", "svg"):
             raise NotFoundError("Badges can be downloaded as PNG or SVG")
-        with self.db.reading() as session:
-            row = st.credential_for(session, account_id, credential_id)
-        if row is None:
-            raise NotFoundError("There is no such training in your record")
+        row = self._row(account_id, credential_id)
+        if row["format"] not in BAKEABLE_FORMATS:  # an SD-JWT or an older badge is not OB 3.0
+            raise NotFoundError("Only Open Badges 3.0 certificates can be downloaded as a badge")
         credential = row["raw"] if row["format"] == "jwt_vc" else json.loads(row["raw"])
         name = _file_stem(row["title"], row["id"])
         if kind == "png":
@@ -580,11 +651,8 @@ class WalletService:
         """The per-credential offline QR payload (SP1: compressed credential)."""
         from passport_vc.qr import encode_compact
 
-        with self.db.reading() as session:
-            row = st.credential_for(session, account_id, credential_id)
-        if row is None:
-            raise NotFoundError("There is no such training in your record")
-        return encode_compact(row["raw"] if row["format"] == "jwt_vc" else json.loads(row["raw"]))
+        row = self._row(account_id, credential_id)
+        return encode_compact(_payload(row))
 
     def paper_passport_pdf(self, account_id: str, *, actor: Actor | None = None) -> bytes:
         from passport_vc.qr import encode_compact
@@ -598,7 +666,7 @@ class WalletService:
         items = []
         for row in rows:
             entry = entry_from_row(row, now, due_soon=self.config.due_soon)
-            payload = row["raw"] if row["format"] == "jwt_vc" else json.loads(row["raw"])
+            payload = _payload(row)
             items.append(PaperItem(entry.title, entry.provider_name, entry.completed,
                                    entry.valid_until, entry.verdict.label,
                                    encode_compact(payload)))
@@ -626,8 +694,9 @@ class WalletService:
                 while stem in used:
                     stem += "-" + row["id"][:4]
                 used.add(stem)
-                if row["format"] == "jwt_vc":
-                    name, data = f"credentials/{stem}.jwt", row["raw"]
+                if isinstance(_payload(row), str):
+                    suffix = {"jwt_vc": "jwt", "dc+sd-jwt": "sd-jwt"}.get(row["format"], "jws")
+                    name, data = f"credentials/{stem}.{suffix}", row["raw"]
                 else:
                     name = f"credentials/{stem}.json"
                     data = json.dumps(json.loads(row["raw"]), indent=2, ensure_ascii=False)
@@ -846,6 +915,13 @@ def _optional_text(value: str | None, name: str) -> str | None:
     return value
 
 
+def _payload(row: dict) -> dict | str:
+    """A stored credential as the engine takes it: token text, or the JSON document."""
+    if row["format"] in TOKEN_FORMATS or not row["raw"].startswith("{"):
+        return row["raw"]  # a token, or a signed Open Badges 2.0 badge (JWS)
+    return json.loads(row["raw"])
+
+
 def _file_stem(title: str, credential_id: str) -> str:
     stem = "".join(char if char.isalnum() else "-" for char in title.lower())
     stem = "-".join(part for part in stem.split("-") if part)[:60]
@@ -864,6 +940,7 @@ README_TEXT = """Skills Passport - your training files
 Each file in the "credentials" folder is one signed training certificate.
 .json files are W3C Verifiable Credentials with a Data Integrity proof.
 .jwt files are W3C Verifiable Credentials secured as JSON Web Tokens (vc+jwt).
+.sd-jwt files are SD-JWT credentials (dc+sd-jwt): you choose which details to show.
 record.csv lists them all. Anyone can check a file with a Skills Passport checker:
 the signature shows who issued it and that it has not been changed.
 """

@@ -142,6 +142,17 @@ def change_state(record_id: str, action: str):
     return jsonify(record_json(record, with_document=False))
 
 
+@bp.post("/api/v1/revocations")
+def revoke_many():
+    """Revoke up to 50,000 credentials in one all-or-nothing batch."""
+    provider = api_provider()
+    body = json_body()
+    _only(body, frozenset({"ids", "reason"}))
+    count = service().status.revoke_many(body.get("ids"), body.get("reason"),
+                                         provider=provider.id, actor=f"api:{provider.slug}")
+    return jsonify({"revoked": count})
+
+
 @bp.post("/api/v1/credentials/<record_id>/offers")
 def create_offer(record_id: str):
     provider = api_provider()

@@ -94,14 +94,16 @@ def _did_response(document: dict) -> Response:
 def status_list(slug: str, purpose: str, list_no: int):
     if list_no > MAX_LIST_NUMBER:
         raise NotFoundError("There is no such status list")
-    document, etag = service().status.status_list(slug, purpose, list_no)
+    text, etag = service().status.published_list(slug, purpose, list_no)
     max_age = service().config.status_cache_seconds
     tag = etag.strip('"')
     if request.if_none_match.contains(tag):
         response = Response(status=304)
     else:
-        response = _json(document, media_type=STATUS_MEDIA_TYPE)
+        response = Response(text, mimetype=STATUS_MEDIA_TYPE)
     response.set_etag(tag)
+    # a CDN (or a verifier's cache) may keep it max-age seconds and then revalidate with
+    # If-None-Match; a revocation is therefore visible everywhere within max-age
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -115,3 +115,44 @@ def test_configuration_errors_are_a_sentence_not_a_traceback(capsys, monkeypatch
     err = capsys.readouterr().err
     assert "PASSPORT_MASTER_KEY" in err and "passport keys master-key" in err
     assert "Traceback" not in err
+
+
+def test_sd_jwt_vc_shows_what_the_holder_disclosed(world, capsys):
+    from passport_vc.sd_jwt_vc import issue_sd_jwt_vc, present_sd_jwt_vc
+
+    holder = PrivateKey.generate("Ed25519")
+    token = issue_sd_jwt_vc(world["credential"], world["key"], holder.public_key,
+                            clock=SIGNED_AT)
+    now = fixed_clock("2026-11-24T12:00:00Z")
+    shared = present_sd_jwt_vc(token, ["name"], signer=holder, nonce="n-42",
+                               audience="https://employer.example", clock=now)
+    (world["dir"] / "shared.txt").write_text(shared)
+    assert _verify(world, "shared.txt", "--challenge", "n-42", "--domain",
+                   "https://employer.example") == 0
+    out = capsys.readouterr().out
+    assert "Holder's key: It was sent by the wallet" in out
+    assert "Shown by the holder: name; kept hidden: 0" in out
+    assert _verify(world, "shared.txt", "--challenge", "other", "--domain",
+                   "https://employer.example") == 1
+    assert "not made for this request" in capsys.readouterr().out
+    (world["dir"] / "issued.txt").write_text(token)
+    assert _verify(world, "issued.txt", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verified"] is True and data["facts"]["format"] == "dc+sd-jwt"
+    assert data["facts"]["disclosed"] == ["name"]  # the issued form carries every disclosure
+    assert _verify(world, "issued.txt", "--format", "dc+sd-jwt") == 0
+    capsys.readouterr()
+    assert _verify(world, "issued.txt", "--format", "vc+jwt") != 0
+    assert "This is not a vc+jwt (a dc+sd-jwt credential instead)" in "".join(
+        capsys.readouterr())
+
+
+def test_vp1_qr_text_from_the_learner_credential_wallet(tmp_path, capsys):
+    from pathlib import Path
+
+    fixture = json.loads((Path(__file__).parents[1] / "vectors" / "vpqr" / "fixture.json")
+                         .read_text(encoding="utf-8"))
+    (tmp_path / "lcw.txt").write_text(fixture["qr"]["cbor-ld-1.0/base32"]["text"] + "\n")
+    assert main(["verify", str(tmp_path / "lcw.txt"), "--no-network",
+                 "--now", "2026-11-24T12:00:00Z"]) == 0
+    assert "Credential from did:key:" in capsys.readouterr().out

@@ -235,7 +235,25 @@ def test_wrong_key_and_missing_kid_are_refused():
     with pytest.raises(MalformedProofError, match="kid"):
         check(sign_jws({"aud": ISSUER, "iat": int(NOW().timestamp()), "nonce": "n-123"}, key,
                        {"typ": "openid4vci-proof+jwt"}), key)
-    with pytest.raises(MalformedProofError, match="embed"):
+    with pytest.raises(MalformedProofError, match="once"):  # both a kid and a bare key
         check(proof(key, kid, header={"jwk": key.public_key.to_jwk()}), key)
     with pytest.raises(MalformedValueError):
         make_proof_jwt(key, kid="not-a-did", audience=ISSUER, nonce="n", clock=NOW)
+
+
+def test_a_bare_jwk_key_proof_names_the_holder_by_did_jwk():
+    from passport_vc.did import did_jwk_from_public_key
+
+    key = PrivateKey.generate("P-256")
+    bare = sign_jws({"aud": ISSUER, "iat": int(NOW().timestamp()), "nonce": "n-123"}, key,
+                    {"typ": "openid4vci-proof+jwt", "jwk": key.public_key.to_jwk()})
+    assert check(bare, key) == did_jwk_from_public_key(key.public_key)
+    other = PrivateKey.generate("P-256")
+    lying = sign_jws({"aud": ISSUER, "iat": int(NOW().timestamp()), "nonce": "n-123"}, other,
+                     {"typ": "openid4vci-proof+jwt", "jwk": key.public_key.to_jwk()})
+    with pytest.raises(MalformedProofError, match="not valid"):
+        check(lying, key)
+    with_secret = {**key.public_key.to_jwk(), "d": "AAAA"}
+    with pytest.raises(MalformedProofError, match="not usable"):
+        check(sign_jws({"aud": ISSUER, "iat": 1, "nonce": "n-123"}, key,
+                       {"typ": "openid4vci-proof+jwt", "jwk": with_secret}), key)

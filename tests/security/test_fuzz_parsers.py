@@ -4,13 +4,15 @@ memory stays bounded (traced per input).
 
 Parsers: JSON text, credentials (JSON / JWT / QR text), JWT parts, QR payloads, share links and
 envelopes, CSV files, status lists (encodedList and fetched list credentials), DID documents
-(as JSON, fetched for did:web, did:key / did:jwk identifiers), offer links, vp_tokens and trust
-lists. Bombs (deep nesting, compressed payloads) are given on purpose as well.
+(as JSON, fetched for did:web, did:key / did:jwk identifiers), offer links, vp_tokens, trust
+lists, SD-JWTs, VP1- (CBOR-LD) QR texts and baked badge images. Bombs (deep nesting, compressed
+payloads) are given on purpose as well.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import json
 import tracemalloc
@@ -438,3 +440,96 @@ def test_employer_requests(request, link):
 
     only_project_errors(validate_request, request)
     only_project_errors(parse_link, link)
+
+
+# --- the rest of the field's formats: SD-JWT, VP1- (CBOR-LD), baked badge images --------------
+@functools.cache
+def _issued_sd_jwt() -> tuple[object, str]:
+    """One key and one SD-JWT issued with it (key-bound to itself), made once."""
+    from sd_jwt.common import SDObj
+
+    from passport_vc.keys import PrivateKey
+    from passport_vc.proofs.sd_jwt import issue_sd_jwt
+
+    key = PrivateKey.generate("Ed25519")
+    return key, issue_sd_jwt({"iss": "did:example:i", SDObj("name"): "Sam"}, key,
+                             header={"typ": "dc+sd-jwt"}, holder_key=key.public_key)
+
+
+DISCLOSURES = st.one_of(JWT_PART, st.tuples(st.text(max_size=8), SCALARS, JSON_VALUES).map(
+    lambda parts: _b64(json.dumps(list(parts)).encode())))
+SD_JWT_TAILS = st.tuples(st.lists(DISCLOSURES, max_size=4), st.one_of(st.just(""), JWTS)).map(
+    lambda parts: "".join(item + "~" for item in parts[0]) + parts[1])
+
+
+@FUZZ
+@given(st.booleans(), JWTS, SD_JWT_TAILS)
+def test_sd_jwts(signed, token, tail):
+    """Junk disclosures and key bindings after a real issuer signature, and junk throughout."""
+    from passport_vc.proofs.sd_jwt import disclosable, verify_sd_jwt
+
+    key, issued = _issued_sd_jwt()
+    text = (issued.split("~", 1)[0] if signed else token) + "~" + tail
+    only_project_errors(disclosable, text)
+    only_project_errors(verify_sd_jwt, text, key_for=lambda *_: key.public_key,
+                        expected_types=frozenset({"dc+sd-jwt"}), nonce="n", audience="a")
+
+
+def _cbor(value) -> bytes:
+    import cbor2
+
+    try:
+        return cbor2.dumps(value)
+    except (ValueError, TypeError, UnicodeError):
+        return b"\xa0"
+
+
+CBORLD_TAGS = st.sampled_from([b"\xd9\xcb\x1d", b"\xd9\x05\x01", b"\xd9\x05\x00", b""])
+VP1_TEXTS = st.one_of(
+    st.text(max_size=120).map(lambda t: "VP1-" + t),
+    st.tuples(CBORLD_TAGS, st.binary(max_size=300)).map(
+        lambda parts: "VP1-R" + base45.b45encode(parts[0] + parts[1]).decode()),
+    st.tuples(CBORLD_TAGS, JSON_VALUES).map(
+        lambda parts: "VP1-B" + base64.b32encode(parts[0] + _cbor(parts[1])).decode()),
+)
+
+
+@FUZZ
+@given(VP1_TEXTS)
+def test_vp1_texts(text):
+    from passport_vc.vpqr import decode_vpqr
+
+    only_project_errors(decode_vpqr, text)
+
+
+def _baked_png(text: str) -> bytes:
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("openbadges", text)
+    out = io.BytesIO()
+    Image.new("1", (4, 4)).save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+SVG_OPEN = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org" '
+            'xmlns:ob3="https://purl.imsglobal.org/ob/v3p0">')
+BADGE_IMAGES = st.one_of(
+    st.binary(max_size=300).map(lambda raw: b"\x89PNG\r\n\x1a\n" + raw),
+    st.one_of(st.text(max_size=200), JWTS, JSON_VALUES.map(json.dumps)).map(_baked_png),
+    st.text(max_size=200).map(lambda t: (SVG_OPEN + t + "</svg>").encode()),
+    st.tuples(st.sampled_from(["openbadges:assertion", "ob3:credential"]),
+              st.one_of(st.text(max_size=80), JWTS), st.text(max_size=120)).map(
+        lambda parts: (f'{SVG_OPEN}<{parts[0]} verify="{parts[1]}"><![CDATA[{parts[2]}]]>'
+                       f"</{parts[0]}></svg>").encode()),
+)
+
+
+@FUZZ
+@given(BADGE_IMAGES)
+def test_baked_badge_images(data):
+    from passport_vc.baking import baked_credential
+
+    only_project_errors(baked_credential, data)

@@ -37,13 +37,13 @@ def _options(body: dict) -> dict:
     return options
 
 
-def _credential(value: object) -> dict:
+def _credential(value: object) -> tuple[dict, dict | str | None]:
     """VC API: a credential object or an EnvelopedVerifiableCredential, never text (a JSON
-    string that happens to parse is not a credential object)."""
+    string that happens to parse is not a credential object). Also what an envelope holds."""
     if isinstance(value, dict):
-        if is_enveloped(value):
-            open_envelope(value, path="verifiableCredential.id")  # a bad data: URL is a 400
-        return value
+        if is_enveloped(value):  # a bad data: URL is a 400
+            return value, open_envelope(value, path="verifiableCredential.id")
+        return value, None
     raise ParsingError("Send the credential as a JSON object in verifiableCredential (a vc+jwt "
                        "as an EnvelopedVerifiableCredential with a data: URL id)",
                        path="verifiableCredential")
@@ -64,6 +64,8 @@ def _answer(result: VerificationResult):
     body = {"verified": result.verified,
             "checks": [check.name for check in result.checks if check.ok],
             "warnings": result.warnings, "errors": errors}
+    if "disclosed" in result.facts:  # SD-JWT VC: the claims the holder chose to show
+        body["disclosedClaims"] = result.facts["disclosed"]
     if result.credentials:
         body["credentialResults"] = [
             {"verified": inner.verified, "checks": [c.name for c in inner.checks if c.ok],
@@ -78,10 +80,15 @@ def verify_credential():
     if "verifiableCredential" not in body:
         raise ParsingError("Send the credential in verifiableCredential",
                            path="verifiableCredential")
-    credential = _credential(body["verifiableCredential"])
-    _options(body)
+    credential, inside = _credential(body["verifiableCredential"])
+    options = _options(body)
+    verifier = current_state().service.verifier
+    if isinstance(inside, str) and "~" in inside:
+        # An SD-JWT VC: challenge/domain are what its key binding must answer (nonce, aud).
+        return _answer(verifier.verify_sd_jwt_vc(inside, nonce=options.get("challenge"),
+                                                 audience=options.get("domain")))
     # json_body() read it with parse_json: bounded and checked once, not walked again.
-    return _answer(current_state().service.verifier.verify_credential(credential, parsed=True))
+    return _answer(verifier.verify_credential(credential, parsed=True))
 
 
 @bp.post("/presentations/verify")

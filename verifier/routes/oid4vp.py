@@ -192,11 +192,12 @@ def response_endpoint():
     outcomes = []
     for presentation in presentations:
         try:
-            outcomes.append(service.check(
+            outcome = service.check(
                 presentation, challenge=row["nonce"], domain=client_id_for(_response_uri()),
-                organisation_id=row["organisation_id"], source=SOURCE))
+                organisation_id=row["organisation_id"], source=SOURCE)
         except PassportError as error:
             raise InvalidRequest(f"A presentation could not be checked: {error.detail}") from None
+        outcomes.append(_sd_jwt_answer(outcome) if isinstance(presentation, str) else outcome)
     if any(outcome.kind != "presentation" for outcome in outcomes):
         raise InvalidRequest("Each answer must be a Verifiable Presentation")
     outcome = _merge(outcomes)
@@ -231,6 +232,23 @@ def status(state: str):
     })
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _sd_jwt_answer(outcome: CheckOutcome) -> CheckOutcome:
+    """An SD-JWT VC answers as its own presentation: its key binding (nonce, aud) is the
+    presentation's check, as a holder's signature is for a Verifiable Presentation."""
+    from dataclasses import replace
+
+    from ..service import CHECK_LABELS, CheckLine
+
+    if outcome.kind != "credential" or len(outcome.credentials) != 1:
+        raise InvalidRequest("Each dc+sd-jwt answer must be one SD-JWT credential")
+    binding = [line for line in outcome.credentials[0].checks if line.name == "holder_binding"]
+    if not binding:
+        binding = [CheckLine("holder_binding", CHECK_LABELS.get("holder_binding", "Holder"),
+                             False, "The SD-JWT was not signed by the worker's wallet for this "
+                             "request")]
+    return replace(outcome, kind="presentation", presentation_checks=binding)
 
 
 def _merge(outcomes: list[CheckOutcome]) -> CheckOutcome:

@@ -24,16 +24,32 @@ def _paste_page(errors: dict, text: str = "", status: int = 200):
                            form={"request": text}), status
 
 
+def _answerable(entry, asked: VpRequest) -> bool:
+    """What this request can carry: SD-JWT certificates only if it asks for them, the others
+    only if it asks for W3C credentials; older-format badges never (they are not signed)."""
+    if entry.format == "dc+sd-jwt":
+        return asked.sd_query_id is not None
+    return bool(asked.query_id) and entry.format != "ob2"
+
+
 def _consent_page(wallet, asked: VpRequest, errors: dict, chosen: list[str] | None = None,
                   status: int = 200):
+    from passport_vc.sd_jwt_vc import CLAIM_LABELS, SELECTIVE
+
     groups = service().record(wallet.owner_id)
-    entries = [entry for group in groups for entry in group.all_entries]
+    entries = [entry for group in groups for entry in group.all_entries
+               if _answerable(entry, asked)]
     # Ticked to start with: the current credential of each training, not also the one a
     # renewal took over from (wallet/lines.py).
     ticked = set(chosen) if chosen is not None else {
-        entry.id for group in groups for entry in group.entries if entry.current}
+        entry.id for group in groups for entry in group.entries
+        if entry.current and _answerable(entry, asked)}
+    labels = dict(CLAIM_LABELS)
+    details = [(name, labels[name]) for name in SELECTIVE] \
+        if any(entry.format == "dc+sd-jwt" for entry in entries) else []
     return render_template("wallet/oid4vp_consent.html", asked=asked, entries=entries,
-                           ticked=ticked, errors=errors, asker=asker_of(asked, service())), status
+                           ticked=ticked, errors=errors, details=details,
+                           asker=asker_of(asked, service())), status
 
 
 @blueprint.get("/answer")
@@ -69,7 +85,8 @@ def send(wallet):
         return _consent_page(wallet, asked, {"credentials": "Choose at least one training "
                                                            "record to send"}, [], 400)
     try:
-        answered = answer_request(service(), wallet.owner_id, asked, chosen, actor=wallet.actor)
+        answered = answer_request(service(), wallet.owner_id, asked, chosen, actor=wallet.actor,
+                                  show=request.form.getlist("show"))
     except PassportError as error:
         return _consent_page(wallet, asked, {"credentials": error.detail}, chosen,
                              status_of(error))

@@ -7,6 +7,7 @@ import io
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from passport_vc.baking import baked_credential
 from passport_vc.errors import MalformedValueError, PassportError
 
 from ..offers import TxCodeRequired
@@ -92,7 +93,7 @@ def add_file(wallet):
     try:
         if len(data) > MAX_UPLOAD:
             raise MalformedValueError("The file is larger than 1 MB, so it is not a certificate")
-        baked = _baked_badge(data)
+        baked = baked_credential(data)  # an Open Badges 2.0 or 3.0 badge baked into its image
         if baked is not None:
             stored = [service().add_credential(wallet.owner_id, baked, source="upload",
                                                actor=wallet.actor)]
@@ -126,17 +127,6 @@ def add_photo(wallet):
         return _page({"photo": error.detail}, {}, status_of(error))
     _added(stored)
     return redirect(url_for("record.record_page"))
-
-
-def _baked_badge(data: bytes) -> dict | str | None:
-    """The credential inside a baked badge image (PNG or SVG), or None for other files."""
-    from passport_vc.baking import PNG_SIGNATURE, unbake
-
-    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if data.startswith(PNG_SIGNATURE) or head.startswith(b"<svg") or \
-            (head.startswith(b"<?xml") and b"<svg" in data[:4096]):
-        return unbake(data)
-    return None
 
 
 def _decode_qr_photo(data: bytes) -> str:

@@ -38,7 +38,18 @@ def details(wallet, credential_id: str):
     return render_template("wallet/credential.html", item=item, labels=CHECK_LABELS,
                            qr=qr_svg(qr_text, title=f"Offline QR code for "
                                      f"{item['row']['title']}"),
-                           qr_fits_paper=version <= MAX_PAPER_VERSION)
+                           qr_fits_paper=version <= MAX_PAPER_VERSION,
+                           has_vp1=item["row"]["format"] == "ldp_vc")
+
+
+@blueprint.get("/training/<credential_id>/vp1")
+@wallet_page("present")
+def vp1(wallet, credential_id: str):
+    """The VP1- (CBOR-LD) QR code, for checkers built for the Learner Credential Wallet."""
+    item = service().credential(wallet.owner_id, credential_id)
+    text = service().vpqr_text(wallet.owner_id, credential_id)
+    qr = qr_svg(text, title=f"VP1 QR code for {item['row']['title']}") if text else None
+    return render_template("wallet/vp1.html", item=item, qr=qr), 200 if qr else 404
 
 
 @blueprint.get("/training/<credential_id>/download")
@@ -55,6 +66,45 @@ def download_badge(wallet, credential_id: str, kind: str):
     name, media_type, data = service().download_badge(wallet.owner_id, credential_id, kind)
     return Response(data, mimetype=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.route("/training/<credential_id>/show-some", methods=["GET", "POST"])
+@wallet_page("present")
+def show_some(wallet, credential_id: str):
+    """An SD-JWT credential with only the details the worker ticks, for one employer."""
+    import secrets
+
+    from flask import request
+
+    from passport_vc.errors import PassportError
+    from passport_vc.qr import encode_compact
+
+    item = service().credential(wallet.owner_id, credential_id)
+    choices = service().disclosable(wallet.owner_id, credential_id)
+    form = {"audience": request.form.get("audience", "").strip()[:200],
+            "code": request.form.get("code", "").strip()[:64]}
+    page = {"item": item, "choices": choices, "form": form, "errors": {}, "shared": None}
+    if item["row"]["format"] != "dc+sd-jwt":
+        page["errors"]["show"] = ("This certificate is shared whole: only SD-JWT certificates "
+                                  "let you choose what to show")
+        return render_template("wallet/show_some.html", **page), 400
+    if request.method == "GET":
+        return render_template("wallet/show_some.html", **page)
+    if not form["audience"].startswith(("https://", "http://")):
+        page["errors"]["audience"] = "Enter the employer's web address, starting with https://"
+        return render_template("wallet/show_some.html", **page), 400
+    shown = request.form.getlist("show")
+    try:
+        shared = service().selective_presentation(
+            wallet.owner_id, credential_id, shown, audience=form["audience"],
+            nonce=form["code"] or secrets.token_urlsafe(16), actor=wallet.actor)
+    except PassportError as error:
+        page["errors"]["show"] = error.detail
+        return render_template("wallet/show_some.html", **page), 400
+    labels = {name: label for name, label, _value in choices}
+    page.update(shared=shared, audience=form["audience"], shown=[labels[n] for n in shown],
+                qr=qr_svg(encode_compact(shared), title=f"QR code for {item['row']['title']}"))
+    return render_template("wallet/show_some.html", **page)
 
 
 @blueprint.post("/training/<credential_id>/check")

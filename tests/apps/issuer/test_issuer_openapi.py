@@ -213,6 +213,16 @@ def test_real_responses_match_the_document(conformance_app, checker, document, h
          f"/api/v1/credentials/{record['id']}/revoke", json={"reason": "Again"},
          headers=auth)  # 409
     call("POST", offers, f"/api/v1/credentials/{record['id']}/offers", headers=auth)  # 410
+    batch = "/api/v1/revocations"
+    more = [call("POST", "/api/v1/credentials", json=ISSUE, headers=auth).json["id"]
+            for _ in range(2)]
+    assert call("POST", batch, json={"ids": more, "reason": "Course withdrawn"},
+                headers=auth).status_code == 200
+    call("POST", batch, json={"ids": more, "reason": "Again"}, headers=auth)  # 409
+    call("POST", batch, json={"ids": ["0" * 32], "reason": "r"}, headers=auth)  # 404
+    call("POST", batch, json={"ids": "all", "reason": "r"}, headers=auth)  # 422
+    call("POST", batch, json={"ids": more, "everything": True}, headers=auth)  # 400
+    call("POST", batch, json={"ids": more, "reason": "r"})  # 401
 
     test_issuer = next(p.did for p in service.providers.list_providers() if p.did_method == "key")
     unsigned = {"@context": ["https://www.w3.org/ns/credentials/v2"],

@@ -197,3 +197,30 @@ def _sign_without_holder(world, unsigned: dict, options: dict) -> dict:
                      "proofPurpose": "authentication", **options}
     return data_integrity.add_proof(dict(unsigned), world.holder_key.signer, proof_options,
                                     default_canonicalizer())
+
+
+def _enveloped(token: str) -> dict:
+    return {"@context": "https://www.w3.org/ns/credentials/v2",
+            "type": "EnvelopedVerifiableCredential", "id": "data:application/dc+sd-jwt," + token}
+
+
+def test_sd_jwt_vc_with_key_binding_and_disclosed_claims(client, world):
+    from passport_vc.keys import PrivateKey
+    from passport_vc.sd_jwt_vc import issue_sd_jwt_vc, present_sd_jwt_vc
+
+    holder = PrivateKey.generate("Ed25519")
+    unsigned = {k: v for k, v in world.credentials["valid"].items() if k != "proof"}
+    token = issue_sd_jwt_vc(unsigned, world.provider_key, holder.public_key, clock=world.clock)
+    shared = present_sd_jwt_vc(token, [], signer=holder, nonce="c-1",
+                               audience="https://employer.example", clock=world.clock)
+    options = {"challenge": "c-1", "domain": "https://employer.example"}
+    response = client.post("/credentials/verify",
+                           json={"verifiableCredential": _enveloped(shared), "options": options})
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert "holder_binding" in body["checks"] and body["disclosedClaims"] == []
+    replayed = client.post("/credentials/verify", json={
+        "verifiableCredential": _enveloped(shared), "options": {**options, "challenge": "c-2"}})
+    assert replayed.status_code == 400 and "holder_binding" not in replayed.get_json()["checks"]
+    answer = client.post("/credentials/verify", json={"verifiableCredential": _enveloped(token)})
+    assert answer.status_code == 200 and answer.get_json()["disclosedClaims"] == ["name"]

@@ -23,10 +23,27 @@ def server(make_app, sqlite_url):
         yield base
 
 
-def test_fake_camera_scan_shows_the_verdict(server, world, tmp_path):
+def _learner_credential_wallet_qr():
+    """VP1- text made by Digital Bazaar's vpqr (tests/vectors/vpqr/make_fixture.py)."""
+    import json
+    from pathlib import Path
+
+    fixture = json.loads((Path(__file__).parents[2] / "vectors" / "vpqr" / "fixture.json")
+                         .read_text(encoding="utf-8"))
+    return qr_picture(fixture["qr"]["cbor-ld-1.0/base45"]["text"], 4)
+
+
+@pytest.mark.parametrize(("code_for", "verdict", "course"), [
+    (lambda world: paper_qr(world.credentials["due-soon"], box_size=5),
+     "Result: Valid – due for refresh soon", "Fire safety"),
+    # genuine, but its did:key provider is not on this employer's list
+    (lambda _world: _learner_credential_wallet_qr(), "Result: Provider not recognised",
+     "Moving and handling of people"),
+], ids=["SP1", "VP1"])
+def test_fake_camera_scan_shows_the_verdict(server, world, tmp_path, code_for, verdict, course):
     from playwright.sync_api import sync_playwright
 
-    code = paper_qr(world.credentials["due-soon"], box_size=5)
+    code = code_for(world)
     assert code.height < HEIGHT
     video = tmp_path / "camera.y4m"
     write_y4m(video, code)
@@ -42,10 +59,10 @@ def test_fake_camera_scan_shows_the_verdict(server, world, tmp_path):
             page.get_by_role("button", name="Start camera").click()
             page.wait_for_url("**/check", timeout=30_000)
             heading = page.locator("#result-heading")
-            assert heading.inner_text() == "Result: Valid – due for refresh soon"
+            assert heading.inner_text() == verdict
             # the heading has focus, so a screen reader announces the verdict
             assert page.evaluate("document.activeElement.id") == "result-heading"
-            assert page.get_by_text("Fire safety").first.is_visible()
+            assert page.get_by_text(course).first.is_visible()
             assert axe_violations(page) == []
         finally:
             browser.close()

@@ -13,10 +13,16 @@ import pytest
 from sqlalchemy import insert, select
 from verifier_world import NOW
 
+from passport_vc.sd_jwt_vc import VCT
 from passport_web.passwords import hash_password
 from verifier import storage
 from verifier.accounts import ensure_organisation
-from verifier.oid4vp import OPEN_BADGE_TYPE, authorization_link, presentations_in
+from verifier.oid4vp import (
+    OPEN_BADGE_TYPE,
+    InvalidRequest,
+    authorization_link,
+    presentations_in,
+)
 
 PUBLIC = "http://localhost:5003"
 RESPONSE_URI = PUBLIC + "/oid4vp/response"
@@ -87,9 +93,13 @@ def test_request_object_has_the_shape_openid4vp_asks_for(app):
     assert body["state"] == state and len(state) >= 32
     assert len(body["nonce"]) >= 32 and body["nonce"] != state
     query = body["dcql_query"]["credentials"]
-    assert [(item["id"], item["format"]) for item in query] == [("training", "ldp_vc")]
+    assert [(item["id"], item["format"]) for item in query] == [
+        ("training", "ldp_vc"), ("training_sd_jwt", "dc+sd-jwt")]
     assert query[0]["meta"]["type_values"] == [[OPEN_BADGE_TYPE]]
-    assert "ldp_vc" in body["client_metadata"]["vp_formats_supported"]
+    assert query[1]["meta"]["vct_values"] == [VCT]
+    assert body["dcql_query"]["credential_sets"] == [
+        {"options": [["training"], ["training_sd_jwt"]]}]
+    assert {"ldp_vc", "dc+sd-jwt"} <= set(body["client_metadata"]["vp_formats_supported"])
 
 
 def test_each_request_has_its_own_state_and_nonce(app):
@@ -303,3 +313,42 @@ def test_old_requests_are_forgotten_a_day_after_they_expire(app, clock):
     with app.extensions["verifier"].db.reading() as session:
         states = session.execute(select(storage.oid4vp_requests.c.state)).scalars().all()
     assert states == [new_state] and old_state != new_state
+
+
+def _sd_jwt_answer(app, world, body: dict, *, nonce: str | None = None, show=("name",)):
+    from passport_vc.sd_jwt_vc import issue_sd_jwt_vc, present_sd_jwt_vc
+
+    holder = world.holder_key.signer
+    unsigned = {k: v for k, v in world.credentials["valid"].items() if k != "proof"}
+    token = issue_sd_jwt_vc(unsigned, world.provider_key, holder.public_key, clock=world.clock)
+    shared = present_sd_jwt_vc(token, list(show), signer=holder, nonce=nonce or body["nonce"],
+                               audience=body["client_id"], clock=world.clock)
+    return app.test_client().post("/oid4vp/response", data={
+        "vp_token": json.dumps({"training_sd_jwt": [shared]}), "state": body["state"]})
+
+
+def test_an_sd_jwt_answer_is_accepted_and_shows_only_what_was_disclosed(app, world):
+    client = app.test_client()
+    state, body = _ask(client)
+    response = _sd_jwt_answer(app, world, body, show=())
+    assert response.status_code == 200, response.get_json()
+    result_url = _status(client, state)["result_url"]
+    page = client.get(result_url).get_data(as_text=True)
+    assert "Moving and handling of people" in page and "Shown by the worker" in page
+    assert "Sam Carer" not in page
+
+
+def test_an_sd_jwt_answer_for_another_request_is_refused(app, world):
+    _state, body = _ask(app.test_client())
+    response = _sd_jwt_answer(app, world, body, nonce="not-this-request")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "invalid_request"
+
+
+def test_vp_token_kinds_are_checked_per_query():
+    with pytest.raises(InvalidRequest, match="SD-JWT"):
+        presentations_in(json.dumps({"training_sd_jwt": [{"a": 1}]}))
+    with pytest.raises(InvalidRequest, match="asked for"):
+        presentations_in(json.dumps({"something_else": ["x~"]}))
+    assert presentations_in(json.dumps({"training": [{"a": 1}], "training_sd_jwt": ["x~"]})) \
+        == [{"a": 1}, "x~"]

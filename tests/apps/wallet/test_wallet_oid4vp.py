@@ -238,12 +238,7 @@ def test_answering_in_a_real_browser_is_accessible(verifier_and_wallet):
         browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 320, "height": 800})
-            page.goto(wallet_base + "/sign-in")
-            page.get_by_label("Email address or user name").fill("amina")
-            page.get_by_label("Password", exact=True).fill(PASSWORD)
-            page.get_by_role("button", name="Sign in", exact=True).click()
-            page.goto(wallet_base + "/add")
-            page.get_by_role("link", name="answer an employer's request").click()
+            _open_answer_page(page, wallet_base)
             assert axe_violations(page) == []
             page.get_by_role("button", name="Continue").click()
             assert page.locator(".govuk-error-summary").is_visible()
@@ -262,3 +257,84 @@ def test_answering_in_a_real_browser_is_accessible(verifier_and_wallet):
             assert page.locator("h1").inner_text() == "Your training was sent"
         finally:
             browser.close()
+
+
+def _open_answer_page(page, wallet_base: str) -> None:
+    page.goto(wallet_base + "/sign-in")
+    page.get_by_label("Email address or user name").fill("amina")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.goto(wallet_base + "/add")
+    page.get_by_role("link", name="answer an employer's request").click()
+
+
+def _add_sd_jwt_with_evidence(service, provider, account):
+    from wallet_support import ISSUED_AT
+
+    from passport_vc.did import public_key_from_did_key
+    from passport_vc.sd_jwt_vc import issue_sd_jwt_vc
+
+    credential, _ = provider.unsigned("moving-and-handling", holder=account.did)
+    credential["evidence"] = [{"type": ["Evidence"], "narrative": "Observed hoist transfer"}]
+    token = issue_sd_jwt_vc(credential, provider.issuer_key, public_key_from_did_key(account.did),
+                            clock=lambda: ISSUED_AT)
+    return service.add_credential(account.id, token)
+
+
+def _assert_only_evidence_shown(employer, state: str) -> None:
+    status = employer.get(f"/oid4vp/status/{state}").get_json()
+    assert status["answered"] is True
+    result = employer.get(status["result_url"]).get_data(as_text=True)
+    assert "Result: Valid" in result and "Moving and handling of people" in result
+    assert "Shown by the worker" in result and "Evidence" in result
+    assert "Amina Okafor" not in result
+
+
+@pytest.mark.browser
+def test_sd_jwt_request_answered_in_a_real_browser(verifier_and_wallet):
+    """The verifier's request (DCQL with the dc+sd-jwt query) answered end to end in Chromium:
+    the worker ticks only Evidence; the employer sees it verified, without the worker's name."""
+    from playwright.sync_api import sync_playwright
+    from support.browser import axe_violations, launch
+
+    verifier, wallet, provider, base = verifier_and_wallet
+    service = wallet.extensions["wallet"]
+    account = service.create_account("amina", PASSWORD, "Amina Okafor")
+    _add_sd_jwt_with_evidence(service, provider, account)
+    employer, ask_path, link = _employer_asks(verifier)
+    with live_server(wallet) as wallet_base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 320, "height": 800})
+            _open_answer_page(page, wallet_base)
+            page.get_by_label("The employer's request").fill(link)
+            page.get_by_role("button", name="Continue").click()
+            assert page.get_by_label("Moving and handling of people", exact=False).is_checked()
+            assert not page.get_by_label("Name", exact=True).is_checked()
+            page.get_by_label("Evidence", exact=True).check()
+            assert axe_violations(page) == []
+            page.get_by_role("button", name="Send").click()
+            assert page.locator("h1").inner_text() == "Your training was sent"
+        finally:
+            browser.close()
+    _assert_only_evidence_shown(employer, ask_path.rsplit("/", 1)[1])
+
+
+def test_worker_answers_with_an_sd_jwt_showing_only_what_they_tick(verifier_and_wallet):
+    verifier, wallet, provider, base = verifier_and_wallet
+    service = wallet.extensions["wallet"]
+    account = service.create_account("amina", PASSWORD, "Amina Okafor")
+    stored = _add_sd_jwt_with_evidence(service, provider, account)
+    employer, ask_path, link = _employer_asks(verifier)
+    state = ask_path.rsplit("/", 1)[1]
+    worker = wallet.test_client()
+    sign_in(worker, "amina")
+    page = post(worker, "/answer", {"request": link}, token_from="/answer").get_data(
+        as_text=True)
+    assert f'value="{stored.id}" checked' in page and 'name="show" type="checkbox"' in page
+    sent = post(worker, "/answer/send", {"credentials": [stored.id], "show": ["evidence"]},
+                token_from="/answer")
+    assert sent.status_code == 200, sent.get_data(as_text=True)[:2000]
+    _assert_only_evidence_shown(employer, state)
+    shared = [e for e in service.activity(account.id) if e["action"] == "shared"]
+    assert any("showing evidence" in e["detail"] for e in shared)
