@@ -19,6 +19,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, redirect, request
 from flask_babel import Babel, format_date, get_locale, gettext
+from markupsafe import Markup, escape
 
 from schemas.welsh import welsh_title
 
@@ -85,6 +86,13 @@ def format_day(value) -> str:
     return format_date(value, "d MMMM y")
 
 
+def format_when(value) -> str:
+    """A moment: 7 December 2026 at 14:05."""
+    if not value:
+        return ""
+    return gettext("%(day)s at %(time)s", day=format_day(value), time=value.strftime("%H:%M"))
+
+
 def course_name(english: str) -> str:
     """A catalogue course or topic title in the page's language (others stay as given)."""
     if english and welsh():
@@ -98,6 +106,11 @@ def english_date_in_language(text: str) -> str:
         return format_day(datetime.strptime(text, "%d %B %Y").date()) if welsh() else text
     except (TypeError, ValueError):
         return text
+
+
+def english(text: str) -> Markup:
+    """English left on a Welsh page, marked so screen readers pronounce it (WCAG 3.1.2)."""
+    return Markup('<span lang="en">%s</span>') % text if welsh() else escape(text)
 
 
 def translate(text) -> str:
@@ -123,9 +136,11 @@ def init_i18n(app: Flask, *, welsh: bool) -> None:
     Babel(app, locale_selector=chosen_language)
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["course"] = course_name
+    app.jinja_env.filters["when"] = format_when
     # Jinja's own _() marks its result safe (meant for literals in templates); text that comes
     # from code or data goes through tr(), a plain gettext whose result is still escaped.
     app.jinja_env.globals["tr"] = translate
+    app.jinja_env.globals["english"] = english
 
     @app.context_processor
     def language_values() -> dict:

@@ -16,7 +16,7 @@ from flask import Flask
 from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
-from passport_web.i18n import course_name, english_date_in_language, welsh
+from passport_web.i18n import course_name, english, english_date_in_language, welsh
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's marker
@@ -83,11 +83,6 @@ _ALL_VALID = re.compile(r"All (\d+) certificates are valid")
 _SOME_BAD = re.compile(r"(\d+) of (\d+) certificates need attention")
 
 
-def english(text: str) -> Markup:
-    """English left on a Welsh page, marked so screen readers pronounce it (WCAG 3.1.2)."""
-    return Markup('<span lang="en">%s</span>') % text if welsh() else escape(text)
-
-
 def verdict_label(verdict: dict) -> str:
     label = verdict.get("label", "")
     if (match := _ALL_VALID.fullmatch(label)):
@@ -130,4 +125,4 @@ def checklist_value(label: str, value: str):
 
 def register_words(app: Flask) -> None:
     app.jinja_env.globals.update(verdict_label=verdict_label, verdict_message=verdict_message,
-                                 checklist_value=checklist_value, english=english)
+                                 checklist_value=checklist_value)

@@ -4,6 +4,7 @@ download of every credential as plain files."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 
 from passport_vc.errors import MalformedValueError, PassportError
 
@@ -79,6 +80,7 @@ def restore(wallet):
             errors = {"restore_passphrase": error.detail}
         return render_template("wallet/backup.html", empty=True, errors=errors), \
             status_of(error)
-    flash(f"Your backup is restored: {count} training record{'s' if count != 1 else ''} and "
-          "your wallet key.", "success")
+    flash(ngettext("Your backup is restored: %(num)d training record and your wallet key.",
+                   "Your backup is restored: %(num)d training records and your wallet key.",
+                   count), "success")
     return redirect(url_for("record.record_page"))

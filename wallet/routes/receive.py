@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from passport_vc.baking import baked_credential
 from passport_vc.errors import MalformedValueError, PassportError
+from passport_web.i18n import course_name
 
 from ..offers import TxCodeRequired
 from .common import service, status_of, wallet_page
@@ -21,13 +23,16 @@ MAX_PHOTO_PIXELS = 40_000_000
 def _added(stored: list) -> None:
     for item in stored:
         if item.duplicate:
-            flash(f"You already have {item.title} in your record, so it was not added again.",
-                  "info")
+            flash(gettext("You already have %(title)s in your record, so it was not added "
+                          "again.", title=course_name(item.title)), "info")
         elif item.verdict.state in ("valid", "due-soon", "status-unknown"):
-            flash(f"{item.title} was added to your record.", "success")
+            flash(gettext("%(title)s was added to your record.", title=course_name(item.title)),
+                  "success")
         else:
-            flash(f"{item.title} was added, but it is {item.verdict.label.lower()}: "
-                  f"{item.verdict.message}", "info")
+            flash(gettext("%(title)s was added, but it is %(state)s: %(detail)s",
+                          title=course_name(item.title),
+                          state=gettext(item.verdict.label).lower(),
+                          detail=item.verdict.message), "info")
 
 
 def _page(errors: dict, form: dict, status: int = 200, *, need_code: str | None = None):
