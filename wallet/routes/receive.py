@@ -10,7 +10,7 @@ from flask_babel import gettext
 
 from passport_vc.baking import baked_credential
 from passport_vc.errors import MalformedValueError, PassportError
-from passport_web.i18n import course_name
+from passport_web.i18n import N_, course_name
 
 from ..offers import TxCodeRequired
 from .common import service, status_of, wallet_page
@@ -54,12 +54,12 @@ def add_offer(wallet):
     offer = request.form.get("offer", "").strip()
     tx_code = request.form.get("tx_code", "").strip() or None
     if not offer:
-        return _page({"offer": "Paste the offer link from your training provider"},
+        return _page({"offer": N_("Paste the offer link from your training provider")},
                      {"offer": offer}, 400)
     try:
         stored = service().accept_offer(wallet.owner_id, offer, tx_code, actor=wallet.actor)
     except TxCodeRequired as error:
-        errors = {"tx_code": "Enter the code"} if tx_code is None and request.form.get(
+        errors = {"tx_code": N_("Enter the code")} if tx_code is None and request.form.get(
             "asked_code") else {}
         return _page(errors, {"offer": offer}, 400 if errors else 200, need_code=error.detail)
     except PassportError as error:
@@ -76,7 +76,7 @@ def add_offer(wallet):
 def add_text(wallet):
     text = request.form.get("text", "")
     if not text.strip():
-        return _page({"text": "Paste the certificate text or the offer link"}, {}, 400)
+        return _page({"text": N_("Paste the certificate text or the offer link")}, {}, 400)
     try:
         stored = service().receive_text(wallet.owner_id, text, source="paste",
                                         actor=wallet.actor)
@@ -93,7 +93,7 @@ def add_text(wallet):
 def add_file(wallet):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _page({"file": "Choose a certificate file (.json or .jwt)"}, {}, 400)
+        return _page({"file": N_("Choose a certificate file (.json or .jwt)")}, {}, 400)
     data = upload.read(MAX_UPLOAD + 1)
     try:
         if len(data) > MAX_UPLOAD:
@@ -122,7 +122,7 @@ def add_file(wallet):
 def add_photo(wallet):
     upload = request.files.get("photo")
     if upload is None or not upload.filename:
-        return _page({"photo": "Choose a photo of the QR code"}, {}, 400)
+        return _page({"photo": N_("Choose a photo of the QR code")}, {}, 400)
     try:
         text = _decode_qr_photo(upload.read(2 * 1024 * 1024))
         stored = service().receive_text(wallet.owner_id, text, source="qr", actor=wallet.actor)

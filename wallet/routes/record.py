@@ -6,14 +6,15 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext, ngettext
 
 from passport_vc.qr import MAX_PAPER_VERSION, qr_matrix_version, qr_svg
-from passport_web.i18n import course_name
+from passport_web.i18n import N_, course_name
 
 from .common import service, wallet_page
 
 blueprint = Blueprint("record", __name__)
 
-CHECK_LABELS = {"structure": "Format", "proof": "Signature", "issuer_binding": "Provider's key",
-                "validity": "Dates", "status": "Revoked or suspended", "schema": "Data"}
+CHECK_LABELS = {"structure": N_("Format"), "proof": N_("Signature"),
+                "issuer_binding": N_("Provider's key"), "validity": N_("Dates"),
+                "status": N_("Revoked or suspended"), "schema": N_("Data")}
 
 
 @blueprint.get("/record")
