@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, redirect, request
-from flask_babel import Babel, format_date, get_locale, gettext
+from flask_babel import Babel, format_date, get_locale, gettext, ngettext
 from markupsafe import Markup, escape
 
 from schemas.welsh import welsh_title
@@ -93,6 +93,15 @@ def format_when(value) -> str:
     return gettext("%(day)s at %(time)s", day=format_day(value), time=value.strftime("%H:%M"))
 
 
+def due_in(days_left: int) -> str:
+    """When something runs out, in words (as passport_web.reminders.when_text, translated)."""
+    if days_left <= 0:
+        return gettext("today")
+    if days_left == 1:
+        return gettext("tomorrow")
+    return ngettext("in %(num)d day", "in %(num)d days", days_left)
+
+
 def course_name(english: str) -> str:
     """A catalogue course or topic title in the page's language (others stay as given)."""
     if english and welsh():
@@ -141,6 +150,7 @@ def init_i18n(app: Flask, *, welsh: bool) -> None:
     # from code or data goes through tr(), a plain gettext whose result is still escaped.
     app.jinja_env.globals["tr"] = translate
     app.jinja_env.globals["english"] = english
+    app.jinja_env.globals["due_in"] = due_in
 
     @app.context_processor
     def language_values() -> dict:
