@@ -155,11 +155,12 @@ def init_i18n(app: Flask, *, welsh: bool) -> None:
     @app.context_processor
     def language_values() -> dict:
         if not welsh:
-            return {"html_lang": "en-GB", "language_switch": None}
+            return {"html_lang": "en-GB", "language_switch": None, "script_words": None}
         current = str(get_locale())
         other = "en" if current == "cy" else "cy"
         here = request.full_path.rstrip("?") if request.method == "GET" else request.path
-        return {"html_lang": html_lang(), "language_switch": {
+        words = {text: gettext(text) for text in SCRIPT_WORDS} if current == "cy" else None
+        return {"html_lang": html_lang(), "script_words": words, "language_switch": {
             "lang": other, "label": "English" if other == "en" else "Cymraeg",
             "href": f"/language?lang={other}&next={_quote(here)}"}}
 
@@ -191,3 +192,26 @@ def _quote(path: str) -> str:
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's marker: extracted now, translated on show
     return message
+
+
+# What the pages' JavaScript says (passportWord() in each script looks them up in the page).
+SCRIPT_WORDS = (
+    N_('Found a QR code, checking it…'),
+    N_('Starting the camera…'),
+    N_('Camera on. Hold the QR code in front of it, about 10 to 15 cm away.'),
+    N_("The camera could not be used because permission was not given. You can upload a photo "
+       "of the QR code instead."),
+    N_('No camera was found. You can upload a photo of the QR code instead.'),
+    N_('The camera could not be started. You can upload a photo of the QR code instead.'),
+    N_('Camera stopped.'),
+    N_('The answer has arrived. Opening the result.'),
+    N_("Waiting for the worker's wallet to answer. This page will show the result by itself."),
+    N_('Something went wrong. Try again, or sign in with your password.'),
+    N_('The passkey was not used. This happens if you cancel, or wait too long. Try again.'),
+    N_('This phone or computer already has a passkey for your account.'),
+    N_('Passkeys do not work on this web address. Sign in with your password.'),
+    N_('The passkey request was stopped. Try again.'),
+    N_('Hide password'),
+    N_('Show password'),
+    N_('Link copied'),
+)

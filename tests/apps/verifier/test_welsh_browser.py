@@ -63,3 +63,19 @@ def test_language_switch_by_keyboard_is_remembered(server):
             assert page.evaluate("document.documentElement.scrollWidth") <= 320
         finally:
             browser.close()
+
+
+def test_camera_messages_from_javascript_are_in_welsh(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)  # no camera: starting it fails with a message
+        try:
+            page = browser.new_context(locale="cy-GB").new_page()
+            page.goto(server + "/")
+            page.get_by_role("button", name="Dechrau'r camera").click()
+            message = page.locator("#camera-message")
+            message.filter(has_text="Gallwch uwchlwytho llun o'r cod QR").wait_for(timeout=15_000)
+            assert "You can upload" not in message.inner_text()
+        finally:
+            browser.close()
