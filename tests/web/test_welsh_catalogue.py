@@ -38,3 +38,23 @@ def test_every_course_has_a_welsh_name():
     assert missing_keys() == []
     assert welsh_title("Fire safety") == "Diogelwch tân"
     assert welsh_title("Not a course") is None
+
+
+def test_catalogue_compiles_when_missing_or_older(tmp_path):
+    import os
+    import shutil
+
+    from babel.messages.mofile import read_mo
+
+    from passport_web.i18n import compile_catalogues
+
+    folder = tmp_path / "cy" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy(PO, folder / "messages.po")
+    assert compile_catalogues(tmp_path) == tmp_path
+    mo = folder / "messages.mo"
+    with mo.open("rb") as handle:
+        assert read_mo(handle).get("Skip to main content").string == "Neidio i'r prif gynnwys"
+    os.utime(mo, (1, 1))  # older than the .po: compiled again
+    compile_catalogues(tmp_path)
+    assert mo.stat().st_mtime > 1
