@@ -29,6 +29,10 @@ COOKIE = "lang"
 COOKIE_AGE = 365 * 24 * 3600
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker: extracted now, translated on show
+    return message
+
+
 def compile_catalogues(source: Path = TRANSLATIONS) -> Path:
     """Compile every ``.po`` whose ``.mo`` is missing or older; returns the directory that holds
     the compiled files (a temporary copy when the package directory is read-only)."""
@@ -127,6 +131,48 @@ def translate(text) -> str:
     return gettext(text) if isinstance(text, str) and text else text
 
 
+# In Welsh: what each verdict means, in place of the engine's English detail.
+EXPLAINED = {
+    "valid": N_("The certificate is genuine and the training is in date."),
+    "due-soon": N_("The certificate is genuine, but the training needs refreshing soon."),
+    "expired": N_("The certificate is genuine, but the training is out of date."),
+    "not-yet-valid": N_("The certificate is genuine, but it does not start until a later "
+                        "date."),
+    "suspended": N_("The provider has suspended this certificate. Do not rely on it for now."),
+    "revoked": N_("The provider has withdrawn this certificate. Do not rely on it."),
+    "forged": N_("This certificate was changed after it was made, or not made by the provider "
+                 "named on it. Do not rely on it."),
+    "malformed": N_("This is not a training certificate that can be read."),
+    "unknown-provider": N_("The signature is genuine, but this provider is not on your list "
+                           "of recognised providers."),
+    "status-unknown": N_("The certificate is genuine, but we could not check whether the "
+                         "provider has withdrawn it. Try again later."),
+}
+
+def verdict_message(verdict) -> Markup:
+    """A verdict's detail: the engine's English, or in Welsh an explanation of the verdict with
+    the English detail marked ``lang="en"`` (a dict from the verifier, a Verdict in the wallet)."""
+    get = verdict.get if isinstance(verdict, dict) else lambda name, default=None: getattr(
+        verdict, name, default)
+    message = get("message") or ""
+    if not welsh():
+        return escape(message)
+    explained = EXPLAINED.get(get("state", ""))
+    if explained is None:
+        return english(message)
+    return Markup("%s <span class=\"govuk-body-s\">%s %s</span>") % (
+        gettext(explained), gettext("Details in English:"), english(message))
+
+
+def course_description(english_title: str, english: str) -> str:
+    """A catalogue course's description in the page's language."""
+    if welsh():
+        from schemas.welsh import welsh_description
+
+        return welsh_description(english_title) or english
+    return english
+
+
 def _safe_next(value: str | None) -> str:
     """Only a path on this site (no scheme, no host, no ``//``): the switch is no open redirect."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
@@ -151,6 +197,8 @@ def init_i18n(app: Flask, *, welsh: bool) -> None:
     app.jinja_env.globals["tr"] = translate
     app.jinja_env.globals["english"] = english
     app.jinja_env.globals["due_in"] = due_in
+    app.jinja_env.globals["verdict_message"] = verdict_message
+    app.jinja_env.globals["course_description"] = course_description
 
     @app.context_processor
     def language_values() -> dict:
@@ -188,10 +236,6 @@ def _quote(path: str) -> str:
     from urllib.parse import quote
 
     return quote(path, safe="/")
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's marker: extracted now, translated on show
-    return message
 
 
 # What the pages' JavaScript says (passportWord() in each script looks them up in the page).

@@ -14,9 +14,8 @@ import re
 
 from flask import Flask
 from flask_babel import gettext, ngettext
-from markupsafe import Markup, escape
 
-from passport_web.i18n import course_name, english, english_date_in_language, welsh
+from passport_web.i18n import course_name, english_date_in_language, verdict_message
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's marker
@@ -50,24 +49,6 @@ FIXED = (
     N_("not yet valid"),
 )
 
-# In Welsh: what each verdict means, in place of the engine's English detail.
-EXPLAINED = {
-    "valid": N_("The certificate is genuine and the training is in date."),
-    "due-soon": N_("The certificate is genuine, but the training needs refreshing soon."),
-    "expired": N_("The certificate is genuine, but the training is out of date."),
-    "not-yet-valid": N_("The certificate is genuine, but it does not start until a later "
-                        "date."),
-    "suspended": N_("The provider has suspended this certificate. Do not rely on it for now."),
-    "revoked": N_("The provider has withdrawn this certificate. Do not rely on it."),
-    "forged": N_("This certificate was changed after it was made, or not made by the provider "
-                 "named on it. Do not rely on it."),
-    "malformed": N_("This is not a training certificate that can be read."),
-    "unknown-provider": N_("The signature is genuine, but this provider is not on your list "
-                           "of recognised providers."),
-    "status-unknown": N_("The certificate is genuine, but we could not check whether the "
-                         "provider has withdrawn it. Try again later."),
-}
-
 RECOGNITION = {
     "not on your list of recognised providers": N_("not on your list of recognised "
                                                    "providers"),
@@ -92,17 +73,6 @@ def verdict_label(verdict: dict) -> str:
         return gettext("%(bad)s of %(all)s certificates need attention", bad=match[1],
                        all=match[2])
     return gettext(label)
-
-
-def verdict_message(verdict: dict) -> Markup:
-    message = verdict.get("message") or ""
-    if not welsh():
-        return escape(message)
-    explained = EXPLAINED.get(verdict.get("state", ""))
-    if explained is None:
-        return english(message)
-    return Markup("%s <span class=\"govuk-body-s\">%s %s</span>") % (
-        gettext(explained), gettext("Details in English:"), english(message))
 
 
 def checklist_value(label: str, value: str):

@@ -16,6 +16,29 @@ CHECK_LABELS = {"structure": N_("Format"), "proof": N_("Signature"),
                 "issuer_binding": N_("Provider's key"), "validity": N_("Dates"),
                 "status": N_("Revoked or suspended"), "schema": N_("Data")}
 
+# The certificate page's detail names (schemas.summary keys, as the page writes them).
+DETAIL_NAMES = (
+    N_("Description"),
+    N_("Achievement id"),
+    N_("Achievement type"),
+    N_("Standard"),
+    N_("Refresh months"),
+    N_("Ofqual number"),
+    N_("Rqf level"),
+    N_("Credits"),
+    N_("Learning hours"),
+    N_("Awarding organisation"),
+    N_("Oliver mcgowan tier"),
+    N_("Criteria"),
+    N_("Assessment method"),
+    N_("Delivery mode"),
+    N_("Hours"),
+    N_("Replaces"),
+    N_("Renews"),
+    N_("Evidence"),
+)
+
+
 
 @blueprint.get("/record")
 @wallet_page("view")
