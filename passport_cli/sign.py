@@ -2,10 +2,15 @@
 
     passport sign credential.json --format vc+jwt --key key.json
     passport sign presentation.json --format vp+cose --key holder.pem --key-id did:web:…#key-1
+    passport sign credential.json --format vc+sd-jwt --key key.json \
+        --sd credentialSubject.name --sd credentialSubject.phoneNumbers[0]
 
 The document is checked exactly as the issuer checks it (data model, JSON-LD safe mode, the key
 belongs to the issuer or holder) before anything is signed. Output: a JWT (compact JWS) for
-``vc+jwt`` / ``vp+jwt``; base64 of the COSE_Sign1 bytes for ``vc+cose`` / ``vp+cose``; with
+``vc+jwt`` / ``vp+jwt``; base64 of the COSE_Sign1 bytes for ``vc+cose`` / ``vp+cose``; an
+SD-JWT with all its disclosures (``<JWT>~<disclosure>~…~``) for ``vc+sd-jwt`` / ``vp+sd-jwt``,
+where ``--sd PATH`` makes a member selectively disclosable (dotted path, ``[n]`` for a list
+item; ``@context``, ``type``, the issuer, dates, status and schema stay visible); with
 ``--envelope`` an ``EnvelopedVerifiableCredential`` / ``…Presentation`` JSON object holding it
 as a ``data:`` URL. Exit codes: 0 signed; 1 refused (the document or key is not acceptable,
 said in plain English on stderr); 2 usage error.
@@ -29,14 +34,16 @@ from passport_vc.errors import ConfigError, PassportError
 
 from .secret_input import read_secret
 
-FORMATS = ("vc+jwt", "vc+cose", "vp+jwt", "vp+cose")
+FORMATS = ("vc+jwt", "vc+cose", "vp+jwt", "vp+cose", "vc+sd-jwt", "vp+sd-jwt")
+SD_JWT_FORMATS = ("vc+sd-jwt", "vp+sd-jwt")
 MAX_INPUT = 1024 * 1024
 MAX_KEY_FILE = 64 * 1024
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "sign", help="sign a credential or presentation as vc+jwt, vc+cose, vp+jwt or vp+cose",
+        "sign", help="sign a credential or presentation as vc+jwt, vc+cose, vc+sd-jwt, vp+jwt, "
+                     "vp+cose or vp+sd-jwt",
         description="Check a credential or presentation (JSON) and secure it with VC-JOSE-COSE. "
                     "Prints the signed token (COSE as base64). Exit code 0 only if it was "
                     "signed; 1 if it was refused, with the reason.")
@@ -54,6 +61,10 @@ def register(subparsers) -> None:
                         help="for a .pem key: read the passphrase from this file")
     parser.add_argument("--challenge", help="vp+jwt: the verifier's challenge (JWT nonce)")
     parser.add_argument("--domain", help="vp+jwt: the verifier's domain (JWT aud)")
+    parser.add_argument("--sd", action="append", default=[], metavar="PATH", dest="selective",
+                        help="vc+sd-jwt / vp+sd-jwt: make this member selectively disclosable "
+                             "(e.g. credentialSubject.address.street or "
+                             "credentialSubject.phoneNumbers[0]); repeat for more")
     parser.add_argument("--envelope", action="store_true",
                         help="print an Enveloped… JSON object with a data: URL instead")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE",
@@ -149,12 +160,19 @@ def _open_sealed(sealed: str, key_id: str):
 
 
 def secure(document: dict, key, secure_as: str, *, challenge: str | None = None,
-           domain: str | None = None) -> str:
-    """The secured text: a compact JWS, or base64 (RFC 4648 §4) of the COSE_Sign1 bytes."""
+           domain: str | None = None, selective: list[str] | tuple = ()) -> str:
+    """The secured text: a compact JWS, an SD-JWT, or base64 (RFC 4648 §4) of the COSE_Sign1
+    bytes."""
     from passport_vc import issue
 
-    if secure_as in ("vc+cose", "vp+cose") and (challenge or domain):
+    if secure_as != "vp+jwt" and (challenge or domain):
         raise ConfigError("--challenge and --domain go into a vp+jwt only")
+    if selective and secure_as not in SD_JWT_FORMATS:
+        raise ConfigError("--sd is for vc+sd-jwt and vp+sd-jwt only")
+    if secure_as == "vc+sd-jwt":
+        return issue.issue_credential_sd_jwt(document, key, selective=selective)
+    if secure_as == "vp+sd-jwt":
+        return issue.sign_presentation_sd_jwt(document, key, selective=selective)
     if secure_as == "vc+jwt":
         return issue.issue_credential_jwt(document, key)
     if secure_as == "vc+cose":
@@ -177,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
         document = _read_document(args.file)
         key = load_signing_key(args.key, args.key_id, args.passphrase_file)
         secured = secure(document, key, args.secure_as, challenge=args.challenge,
-                         domain=args.domain)
+                         domain=args.domain, selective=args.selective)
     except PassportError as error:
         where = f" (at {error.path})" if getattr(error, "path", None) else ""
         print(f"Not signed: {error.detail}{where}", file=sys.stderr)

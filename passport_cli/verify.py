@@ -13,7 +13,8 @@ from passport_vc.clock import fixed_clock, system_clock
 from passport_vc.errors import PassportError
 from passport_vc.result import VerificationResult
 
-SECURING_FORMATS = ("vc+jwt", "vc+cose", "vp+jwt", "vp+cose", "dc+sd-jwt", "data-integrity")
+SECURING_FORMATS = ("vc+jwt", "vc+cose", "vp+jwt", "vp+cose", "vc+sd-jwt", "vp+sd-jwt",
+                    "dc+sd-jwt", "data-integrity")
 MARKS = {True: "PASS", False: "FAIL", None: "UNKNOWN"}
 LABELS = {"structure": "Format", "proof": "Signature", "issuer_binding": "Issuer's key",
           "validity": "Dates", "status": "Revocation", "schema": "Schema",
@@ -24,8 +25,8 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "verify", help="check a credential or presentation",
         description="Check a credential or presentation (JSON, a vc+jwt or vp+jwt, a vc+cose "
-                    "or vp+cose as base64 or raw bytes, or the text of a Skills Passport QR "
-                    "code). Exit code 0 only if it is verified.")
+                    "or vp+cose as base64 or raw bytes, an SD-JWT (vc+sd-jwt, vp+sd-jwt or an "
+                    "SD-JWT VC), or the text of a QR code). Exit code 0 only if it is verified.")
     parser.add_argument("file", help="a file, or - to read standard input")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.add_argument("--did-documents", type=Path, metavar="DIR",
@@ -136,7 +137,7 @@ def _print_result(result: VerificationResult, indent: str = "") -> None:
               f"{check.message}")
     for warning in result.warnings:
         print(f"{indent}  [   NOTE] {warning['message']}")
-    if facts.get("format") == "dc+sd-jwt" and "disclosed" in facts:
+    if facts.get("format") in ("dc+sd-jwt", "vc+sd-jwt", "vp+sd-jwt") and "disclosed" in facts:
         shown = ", ".join(facts["disclosed"]) or "nothing optional"
         print(f"{indent}  Shown by the holder: {shown}; kept hidden: {facts['withheld']}")
     for index, inner in enumerate(result.credentials, 1):
@@ -152,8 +153,8 @@ def run(args: argparse.Namespace) -> int:
         if is_presentation:
             result = verifier.verify_presentation(value, challenge=args.challenge,
                                                   domain=args.domain)
-        elif isinstance(value, str) and "~" in value:
-            # an SD-JWT VC: its key binding answers --challenge / --domain
+        elif isinstance(value, str) and _is_sd_jwt_vc(value):
+            # an IETF SD-JWT VC: its key binding answers --challenge / --domain
             result = verifier.verify_sd_jwt_vc(value, nonce=args.challenge,
                                                audience=args.domain)
         else:
@@ -194,6 +195,7 @@ def identify(data: bytes, secured_as: str | None) -> tuple[object, bool]:
     from passport_vc.inputs import read_unverified
     from passport_vc.proofs import cose
     from passport_vc.proofs.jose import read_unverified as read_jwt
+    from passport_vc.proofs.vc_sd_jwt import kind_of
 
     raw_cose = _cose_bytes(data)
     if raw_cose is not None:
@@ -212,7 +214,15 @@ def identify(data: bytes, secured_as: str | None) -> tuple[object, bool]:
                 value = {"type": "EnvelopedVerifiablePresentation",
                          "id": "data:application/vp+jwt," + value}
         elif given.kind == "sd-jwt":
-            found = "dc+sd-jwt"
+            kind = kind_of(value)
+            if kind is None:
+                typ = read_jwt(value.split("~", 1)[0])[0].get("typ")
+                found = "dc+sd-jwt" if _is_sd_jwt_vc(value) else f"SD-JWT of type {typ!r:.40}"
+            else:
+                found = "vc+sd-jwt" if kind == "credential" else "vp+sd-jwt"
+            if found == "vp+sd-jwt":
+                value = {"type": "EnvelopedVerifiablePresentation",
+                         "id": "data:application/vp+sd-jwt," + value}
         else:
             types = _types(value)
             found = "enveloped" if any(str(t).startswith("Enveloped") for t in types) \
@@ -220,10 +230,21 @@ def identify(data: bytes, secured_as: str | None) -> tuple[object, bool]:
     is_presentation = (found.startswith("vp") or "VerifiablePresentation" in _types(value)
                        or "EnvelopedVerifiablePresentation" in _types(value))
     if secured_as and found != secured_as:
-        raise PassportError(f"This is not a {secured_as} "
-                            f"({'a ' + found if found != 'enveloped' else 'an enveloped'} "
+        article = "an" if found[0] in "eS" else "a"  # an enveloped…, an SD-JWT…
+        raise PassportError(f"This is not a {secured_as} ({article} {found} "
                             f"{'presentation' if is_presentation else 'credential'} instead)")
     return value, is_presentation
+
+
+def _is_sd_jwt_vc(token: str) -> bool:
+    """An IETF SD-JWT VC (``dc+sd-jwt``, or ``vc+sd-jwt`` of its early drafts, with ``vct``)."""
+    from passport_vc.proofs.jose import read_unverified as read_jwt
+    from passport_vc.proofs.vc_sd_jwt import kind_of
+    from passport_vc.sd_jwt_vc import ACCEPTED_TYPES
+
+    if "~" not in token or kind_of(token) is not None:
+        return False
+    return read_jwt(token.split("~", 1)[0])[0].get("typ") in ACCEPTED_TYPES
 
 
 def _types(document: object) -> list:

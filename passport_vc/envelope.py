@@ -2,7 +2,8 @@
 
 An ``EnvelopedVerifiableCredential`` carries a whole secured credential in its ``id`` as a
 ``data:`` URL (RFC 2397), e.g. ``data:application/vc+jwt,eyJ…`` or
-``data:application/vc+cose;base64,0oRY…``. Opening one only reads the URL: what it gives back
+``data:application/vc+cose;base64,0oRY…``; SD-JWTs (``vc+sd-jwt``, ``vp+sd-jwt``,
+``dc+sd-jwt``) come out as text like JWTs. Opening one only reads the URL: what it gives back
 (token text, COSE bytes or a JSON object) is still unverified and goes through the normal checks.
 """
 
@@ -12,20 +13,19 @@ import base64
 import binascii
 from urllib.parse import unquote_to_bytes
 
-from .errors import ParsingError, UnsupportedAlgorithmError
+from .errors import ParsingError
 from .inputs import MAX_INPUT_BYTES, parse_json
 
 ENVELOPED_CREDENTIAL = "EnvelopedVerifiableCredential"
 ENVELOPED_PRESENTATION = "EnvelopedVerifiablePresentation"
 # media type -> what the payload is; JOSE tokens stay text, JSON-LD is parsed
-# (application/dc+sd-jwt: an IETF SD-JWT VC, opened as text; W3C's vc+sd-jwt, a VC document
-# secured as an SD-JWT, is refused below)
+# (application/dc+sd-jwt: an IETF SD-JWT VC; application/vc+sd-jwt / vp+sd-jwt: VC-JOSE-COSE,
+# a W3C document secured as an SD-JWT — all opened as text)
 TOKEN_TYPES = {"application/vc+jwt", "application/vc+sd-jwt", "application/dc+sd-jwt",
                "application/vp+jwt", "application/vp+sd-jwt"}
 JSON_TYPES = {"application/vc", "application/vp", "application/vc+ld+json",
               "application/vp+ld+json"}
 COSE_TYPES = {"application/vc+cose", "application/vp+cose"}
-SD_JWT_TYPES = {"application/vc+sd-jwt", "application/vp+sd-jwt"}
 # which envelope may carry which media types (a presentation is not a credential)
 KIND_PREFIX = {ENVELOPED_CREDENTIAL: ("application/vc", "application/dc+sd-jwt"),
                ENVELOPED_PRESENTATION: ("application/vp",)}
@@ -71,10 +71,6 @@ def open_envelope(envelope: dict, *, kind: str = ENVELOPED_CREDENTIAL,
     if media_type in TOKEN_TYPES | JSON_TYPES | COSE_TYPES and \
             not media_type.startswith(KIND_PREFIX[kind]):
         raise ParsingError(f"An enveloped {what} cannot hold {media_type}", path=path)
-    if media_type in SD_JWT_TYPES:
-        raise UnsupportedAlgorithmError(f"Selective disclosure tokens ({media_type}) are not "
-                                        "checked here; ask for a vc+jwt, vc+cose or Data "
-                                        "Integrity copy", path=path)
     if media_type in TOKEN_TYPES:
         try:
             return raw.decode("ascii").strip()

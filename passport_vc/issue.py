@@ -8,6 +8,7 @@ never produce what a careful verifier must reject).
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,6 +52,11 @@ def issuer_id(document: dict) -> str | None:
 
 def _suite(key: IssuerKey, cryptosuite: str | None) -> str:
     suite = cryptosuite or DEFAULT_SUITES.get(key.signer.curve)
+    if suite is None:
+        # P-521: no Data Integrity cryptosuite defines it (ecdsa-rdfc-2019 is P-256 / P-384).
+        raise UnsupportedAlgorithmError(
+            f"A {key.signer.curve} key has no Data Integrity cryptosuite; secure the "
+            "credential as vc+jwt or vc+cose instead")
     if suite not in SIGNING_SUITES:
         raise UnsupportedAlgorithmError(f"Signing with {suite!r} is not allowed")
     return suite
@@ -139,6 +145,26 @@ def issue_credential_cose(credential: dict, key: IssuerKey) -> bytes:
     return sign_cose(credential, key.signer, kid=key.verification_method, kind="credential")
 
 
+def issue_credential_sd_jwt(credential: dict, key: IssuerKey, *, selective: Iterable[str] = (),
+                            clock: Clock = system_clock) -> str:
+    """Validate and secure as VC-JOSE-COSE ``application/vc+sd-jwt``; the members at the
+    ``selective`` paths (``credentialSubject.address.street``, ``items[0]``) become
+    selectively disclosable. Returns the SD-JWT with every disclosure."""
+    from .model import validate_credential
+    from .proofs.vc_sd_jwt import issue_vc_sd_jwt
+
+    if not isinstance(credential, dict):
+        raise MalformedValueError("The credential must be a JSON object")
+    if validate_credential(credential, purpose="issue") != "2.0":
+        raise MalformedValueError("Only VC 2.0 credentials can be secured with SD-JWT",
+                                  path="@context")
+    if issuer_id(credential) != key.controller:
+        raise KeyBindingError("The credential's issuer does not control this key", path="issuer")
+    default_canonicalizer().quads({k: v for k, v in credential.items() if k != "proof"})
+    return issue_vc_sd_jwt(credential, key.signer, kid=key.verification_method,
+                           selective=selective, clock=clock)
+
+
 def _checked_presentation(presentation: dict, key: IssuerKey) -> None:
     """A presentation to secure with JOSE or COSE: VC 2.0, every term defined, its holder the
     key's controller, and every credential in it secured (VC-JOSE-COSE §3.1.2: enveloped)."""
@@ -185,6 +211,17 @@ def sign_presentation_cose(presentation: dict, key: IssuerKey) -> bytes:
 
     _checked_presentation(presentation, key)
     return sign_cose(presentation, key.signer, kid=key.verification_method, kind="presentation")
+
+
+def sign_presentation_sd_jwt(presentation: dict, key: IssuerKey, *,
+                             selective: Iterable[str] = (), clock: Clock = system_clock) -> str:
+    """Validate and secure as ``application/vp+sd-jwt`` (members at ``selective`` paths
+    selectively disclosable)."""
+    from .proofs.vc_sd_jwt import issue_vp_sd_jwt
+
+    _checked_presentation(presentation, key)
+    return issue_vp_sd_jwt(presentation, key.signer, kid=key.verification_method,
+                           selective=selective, clock=clock)
 
 
 def build_presentation(credentials: list[dict | str], holder: str, *,

@@ -102,10 +102,63 @@ class Verifier:
         elif given.kind == "jwt":
             self._verify_credential_jwt(given.value, result)
         elif given.kind == "sd-jwt":
-            self._verify_credential_sd_jwt(given.value, result)
+            self._verify_credential_any_sd_jwt(given.value, result)
         else:
             self._verify_credential_ld(given.value, result)
         return result
+
+    def _verify_credential_any_sd_jwt(self, token: str, result: VerificationResult) -> None:
+        """A VC-JOSE-COSE ``vc+sd-jwt`` (a W3C credential) or an IETF SD-JWT VC."""
+        from .proofs.vc_sd_jwt import kind_of
+
+        try:
+            kind = kind_of(token)
+        except PassportError as error:
+            result.failed("structure", error)
+            return
+        if kind == "presentation":
+            result.failed("structure", MalformedValueError(
+                "This is a presentation (vp+sd-jwt), not a credential"))
+        elif kind == "credential":
+            self._verify_credential_vc_sd_jwt(token, result)
+        else:
+            self._verify_credential_sd_jwt(token, result)
+
+    def _verify_credential_vc_sd_jwt(self, token: str, result: VerificationResult) -> None:
+        from .model import validate_credential
+        from .proofs.vc_sd_jwt import verify_vc_sd_jwt
+
+        result.facts["format"] = "vc+sd-jwt"
+        now = self.clock()
+        try:
+            verified = verify_vc_sd_jwt(token, kind="credential",
+                                        public_key_for_kid=self._resolve_key, clock=self.clock)
+        except PassportError as error:
+            result.failed("proof", error)
+            return
+        document = verified.document
+        result.document = document
+        result.facts.update(verification_method=verified.kid,
+                            cryptosuite=verified.header.get("alg"),
+                            disclosed=verified.disclosed, withheld=verified.withheld)
+        try:
+            result.facts["version"] = validate_credential(document, purpose="verify")
+            result.facts["issuer"] = issuer_id(document)
+        except PassportError as error:
+            result.failed("structure", error)
+            return
+        result.passed("structure", "The credential is well formed")
+        result.passed("proof", "The signature is valid", alg=verified.header.get("alg"))
+        if not self._binding_for(verified.kid, result.facts["issuer"], "assertionMethod",
+                                 "issuer_binding", result):
+            return
+        if verified.key_binding is not None:
+            result.passed("holder_binding", "It was signed by the holder's key named in the "
+                          "credential (when is not known: no request code was checked)")
+        elif verified.holder_key is not None:
+            result.warn("The credential was not signed by its holder's key when it was shared, "
+                        "so it may be a copy")
+        self._check_common(document, result, now)
 
     def _verify_credential_ld(self, document: dict, result: VerificationResult) -> None:
         from .model import validate_credential
@@ -447,7 +500,15 @@ class Verifier:
         result = VerificationResult("presentation")
         try:
             given = read_unverified(unverified)
-            if given.kind == "sd-jwt":  # an SD-JWT VC presentation carries its own binding
+            if given.kind == "sd-jwt":
+                from .proofs.vc_sd_jwt import kind_of
+
+                if kind_of(given.value) == "presentation":  # a bare vp+sd-jwt
+                    return self._verify_enveloped_presentation(
+                        {"type": ENVELOPED_PRESENTATION,
+                         "id": "data:application/vp+sd-jwt," + given.value},
+                        challenge, domain, require_holder)
+                # an SD-JWT VC presentation carries its own binding
                 return self.verify_sd_jwt_vc(given.value, nonce=challenge, audience=domain)
             if given.kind != "json":
                 raise MalformedValueError("Presentations are accepted as JSON")
@@ -495,9 +556,11 @@ class Verifier:
         from .model import validate_presentation
         from .proofs.cose import verify_cose
         from .proofs.jose import verify_vp_jwt
+        from .proofs.vc_sd_jwt import verify_vc_sd_jwt
 
         result = VerificationResult("presentation")
         result.facts["enveloped"] = True
+        answered_by_key_binding = False
         try:
             opened = open_envelope(envelope, kind=ENVELOPED_PRESENTATION)
         except PassportError as error:
@@ -513,6 +576,15 @@ class Verifier:
                                        public_key_for_kid=self._resolve_key)
                 document, kid, algorithm = verified.document, verified.kid, verified.algorithm
                 result.facts["format"] = "cose_vp"
+            elif "~" in opened:  # vp+sd-jwt: a challenge is answered by its key binding
+                selective = verify_vc_sd_jwt(opened, kind="presentation",
+                                             public_key_for_kid=self._resolve_key,
+                                             clock=self.clock, nonce=challenge, audience=domain)
+                document, kid = selective.document, selective.kid
+                algorithm = selective.header.get("alg")
+                result.facts.update(format="vp+sd-jwt", disclosed=selective.disclosed,
+                                    withheld=selective.withheld)
+                answered_by_key_binding = True
             else:
                 token = verify_vp_jwt(opened, public_key_for_kid=self._resolve_key,
                                       clock=self.clock)
@@ -534,7 +606,12 @@ class Verifier:
         holder = holder.get("id") if isinstance(holder, dict) else holder
         result.facts["holder"] = holder
         self._binding_for(kid, holder, "authentication", "holder_binding", result)
-        self._check_nonce(claims, challenge, domain, result)
+        if answered_by_key_binding:
+            if challenge is not None or domain is not None:  # verify_vc_sd_jwt checked them
+                result.passed("presentation", "The presentation was made for this check (its "
+                              "key binding answers the request)")
+        else:
+            self._check_nonce(claims, challenge, domain, result)
         for item in self._embedded(document, result):
             result.credentials.append(self.verify_credential(item))
         return result

@@ -23,6 +23,7 @@ from .catalogue import Course
 CONTEXTS = ("https://www.w3.org/ns/credentials/v2",
             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
             "https://w3id.org/skills-passport/v1")
+RENEWAL_CONTEXT = "https://w3id.org/skills-passport/renewal/v1"
 SCHEMA_ID = "https://w3id.org/skills-passport/schemas/care-training-credential-v1.json"
 CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
 # Deterministic achievement ids for issuers without a web address (did:key): the same course
@@ -191,6 +192,9 @@ def build_training_credential(course: Course, *, issuer_id: str, issuer_name: st
     if replaces:
         credential["replaces"] = replaces
     if renews:  # a refresher: the earlier credential stays valid until its own validUntil
+        # its term has a context of its own: a published context never changes (hash pins,
+        # CBOR-LD term codes of QR codes already printed)
+        credential["@context"].append(RENEWAL_CONTEXT)
         credential["renews"] = renews
     credential["credentialSchema"] = [{"id": SCHEMA_ID, "type": "JsonSchema"}]
     return credential

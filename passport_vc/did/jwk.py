@@ -3,7 +3,7 @@
 The DID is ``did:jwk:`` + base64url(UTF-8 JSON of a public JWK). The document has one
 ``JsonWebKey2020`` method ``#0``; its relationships follow the JWK's ``use``: ``sig`` → signing
 relationships only, ``enc`` → keyAgreement only, absent → both. Only the project's allow-listed
-curves (Ed25519, P-256, P-384) resolve; a JWK carrying a private part is refused.
+curves (Ed25519, P-256, P-384, P-521) resolve; a JWK carrying a private part is refused.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ The DID is the key: ``did:key:`` + the Multikey ``publicKeyMultibase`` value. Re
 the document locally, with one verification method named by the same value and listed under
 authentication, assertionMethod, capabilityDelegation and capabilityInvocation. No keyAgreement
 key is derived (``enableEncryptionKeyDerivation`` defaults to false and nothing in this system
-encrypts to a DID). Allowed keys: Ed25519, P-256, P-384.
+encrypts to a DID). Allowed keys: Ed25519, P-256, P-384, P-521 (``p521-pub``, 67-byte
+compressed point: the spec lists `p521-pub` (0x1202) among its key types and gives P-521
+test vectors).
 
 Resolution options (§3.1.1): ``publicKeyFormat`` — Multikey (the default and what this
 system's own documents use), JsonWebKey2020, or Ed25519VerificationKey2020 for Ed25519 keys;
@@ -72,7 +74,7 @@ def public_key_from_did_key(did: str) -> PublicKey:
         if "unsupported" in str(error):
             raise MethodNotSupportedError(
                 f"{did:.120} uses a kind of key this system does not accept (only Ed25519, "
-                "P-256 and P-384 keys are)") from None
+                "P-256, P-384 and P-521 keys are)") from None
         # §3.1.3 step 6: right length, but not a key (e.g. not a point on the curve)
         raise InvalidPublicKeyError(f"{did:.120} does not contain a valid key: {error}") \
             from None

@@ -1,7 +1,9 @@
 """Typed key objects. A key is never raw bytes outside this module, and never prints a secret.
 
 ``PublicKey`` verifies; ``PrivateKey`` is the ``Signer`` the proofs and JWTs use. Curves are
-allow-listed: Ed25519 (EdDSA), P-256 (ES256) and P-384 (ES384).
+allow-listed: Ed25519 (EdDSA), P-256 (ES256), P-384 (ES384) and P-521 (ES512). P-521 is here
+for VC-JOSE-COSE (JOSE / COSE, RFC 7518 §3.4, RFC 9053 §2.1); no Data Integrity cryptosuite
+defines it, so the proofs' own curve lists leave it out.
 """
 
 from __future__ import annotations
@@ -19,10 +21,14 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 
 from . import multikey
 
-CURVES = ("Ed25519", "P-256", "P-384")
+CURVES = ("Ed25519", "P-256", "P-384", "P-521")
+# curve -> (cryptography curve, hash, coordinate / scalar bytes, JWS algorithm). P-521's
+# coordinates are 66 bytes (ceil(521 / 8), RFC 7518 §6.2.1.2), its ES512 signature 132.
 _EC = {"P-256": (ec.SECP256R1, hashes.SHA256, 32, "ES256"),
-       "P-384": (ec.SECP384R1, hashes.SHA384, 48, "ES384")}
-JWS_ALGORITHMS = {"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384"}
+       "P-384": (ec.SECP384R1, hashes.SHA384, 48, "ES384"),
+       "P-521": (ec.SECP521R1, hashes.SHA512, 66, "ES512")}
+JWS_ALGORITHMS = {"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
+_PYCA_CURVE_NAMES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
 
 
 def b64url(data: bytes) -> str:
@@ -204,7 +210,7 @@ class PrivateKey:
         if isinstance(key, ed25519.Ed25519PrivateKey):
             return cls("Ed25519", key)
         if isinstance(key, ec.EllipticCurvePrivateKey):
-            curve = {"secp256r1": "P-256", "secp384r1": "P-384"}.get(key.curve.name)
+            curve = _PYCA_CURVE_NAMES.get(key.curve.name)
             if curve:
                 return cls(curve, key)
         raise ValueError("unsupported key type in PKCS#8 data")

@@ -1,7 +1,9 @@
 """Multikey encoding (W3C Controlled Identifiers 1.0 §2.2.2): multicodec header + key bytes.
 
-Public keys: Ed25519 raw 32 bytes; P-256/P-384 SEC1 compressed points. Secret keys: raw
-scalar / seed. Headers are the unsigned-varint multicodec codes.
+Public keys: Ed25519 raw 32 bytes; P-256/P-384/P-521 SEC1 compressed points. Secret keys: raw
+scalar / seed. Headers are the unsigned-varint multicodec codes. P-521 (``p521-pub`` 0x1202,
+``p521-priv`` 0x1308) is in the multicodec table and the did:key spec's key types, though not
+in Controlled Identifiers' own Multikey table; it is used for VC-JOSE-COSE keys only.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ PUBLIC_HEADERS = {
     "Ed25519": bytes([0xED, 0x01]),
     "P-256": bytes([0x80, 0x24]),
     "P-384": bytes([0x81, 0x24]),
+    "P-521": bytes([0x82, 0x24]),
 }
 SECRET_HEADERS = {
     "Ed25519": bytes([0x80, 0x26]),
     "P-256": bytes([0x86, 0x26]),
     "P-384": bytes([0x87, 0x26]),
+    "P-521": bytes([0x88, 0x26]),
 }
-PUBLIC_LENGTHS = {"Ed25519": 32, "P-256": 33, "P-384": 49}
-MULTICODEC_NAMES = {"Ed25519": "ed25519-pub", "P-256": "p256-pub", "P-384": "p384-pub"}
+PUBLIC_LENGTHS = {"Ed25519": 32, "P-256": 33, "P-384": 49, "P-521": 67}
+MULTICODEC_NAMES = {"Ed25519": "ed25519-pub", "P-256": "p256-pub", "P-384": "p384-pub",
+                    "P-521": "p521-pub"}
 
 
 def encode_multibase_b58(data: bytes) -> str:
@@ -54,7 +59,7 @@ def decode_public(value: str) -> tuple[str, bytes]:
                 raise ValueError(f"{curve} public key has {len(raw)} bytes, expected "
                                  f"{PUBLIC_LENGTHS[curve]}")
             return curve, raw
-    raise ValueError("unsupported multikey type (allowed: Ed25519, P-256, P-384)")
+    raise ValueError("unsupported multikey type (allowed: Ed25519, P-256, P-384, P-521)")
 
 
 def encode_secret(curve: str, raw: bytes) -> str:

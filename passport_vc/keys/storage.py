@@ -77,7 +77,7 @@ def _from_der(curve: str, der: bytes) -> PrivateKey:
     loaded = serialization.load_der_private_key(der, password=None)
     if curve == "Ed25519" and isinstance(loaded, ed25519.Ed25519PrivateKey):
         return PrivateKey(curve, loaded)
-    if curve in ("P-256", "P-384") and isinstance(loaded, ec.EllipticCurvePrivateKey):
+    if curve in ("P-256", "P-384", "P-521") and isinstance(loaded, ec.EllipticCurvePrivateKey):
         key = PrivateKey(curve, loaded)
         if key.public_key.curve == curve and loaded.curve.key_size == int(curve[2:]):
             return key

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import cbor2
-from pycose.algorithms import EdDSA, Es256, Es384
+from pycose.algorithms import EdDSA, Es256, Es384, Es512
 from pycose.headers import KID, Algorithm, ContentType
 from pycose.keys import EC2Key, OKPKey
-from pycose.keys.curves import P256, P384, Ed25519
+from pycose.keys.curves import P256, P384, P521, Ed25519
 from pycose.messages import Sign1Message
 
 from ..errors import (
@@ -39,9 +39,11 @@ from ..keys import PublicKey, Signer
 from ..keys.keypairs import b64url_decode
 
 # curve -> the one COSE algorithm (RFC 9053 §2.1, §2.2) a key on it may sign with
-ALLOWED_ALGORITHMS = MappingProxyType({"Ed25519": EdDSA, "P-256": Es256, "P-384": Es384})
-ALGORITHM_NAMES = MappingProxyType({"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384"})
-_COSE_CURVES = {"Ed25519": Ed25519, "P-256": P256, "P-384": P384}
+ALLOWED_ALGORITHMS = MappingProxyType({"Ed25519": EdDSA, "P-256": Es256, "P-384": Es384,
+                                       "P-521": Es512})
+ALGORITHM_NAMES = MappingProxyType({"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384",
+                                    "P-521": "ES512"})
+_COSE_CURVES = {"Ed25519": Ed25519, "P-256": P256, "P-384": P384, "P-521": P521}
 COSE_SIGN1_TAG = 18
 TYP_LABEL = 16  # RFC 9596
 CRIT_LABEL = 2

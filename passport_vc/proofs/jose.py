@@ -42,6 +42,7 @@ ALLOWED_ALGORITHMS = MappingProxyType({
     "Ed25519": frozenset({"EdDSA"}),
     "P-256": frozenset({"ES256"}),
     "P-384": frozenset({"ES384"}),
+    "P-521": frozenset({"ES512"}),
 })
 ANY_ALLOWED_ALGORITHM = frozenset().union(*ALLOWED_ALGORITHMS.values())
 VC_JWT_TYPE = "vc+jwt"

@@ -82,7 +82,7 @@ def _verifier() -> Verifier:
 
 
 @pytest.mark.parametrize(("curve", "alg"), [("Ed25519", "EdDSA"), ("P-256", "ES256"),
-                                            ("P-384", "ES384")])
+                                            ("P-384", "ES384"), ("P-521", "ES512")])
 def test_vc_cose_round_trip_per_key_type(curve, alg):
     key, did = _issuer(curve)
     data = issue_credential_cose(_credential(did), key)

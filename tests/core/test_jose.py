@@ -68,7 +68,7 @@ def assemble(header: dict, payload: dict, signature: bytes = b"") -> str:
 
 
 @pytest.mark.parametrize("curve,alg", [("Ed25519", "EdDSA"), ("P-256", "ES256"),
-                                       ("P-384", "ES384")])
+                                       ("P-384", "ES384"), ("P-521", "ES512")])
 def test_issue_and_verify_round_trip(curve, alg):
     key = PrivateKey.generate(curve)
     did, kid = did_key(key)

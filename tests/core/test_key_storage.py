@@ -22,7 +22,7 @@ from passport_vc.keys.storage import (
     seal_private_key,
 )
 
-CURVES = ("Ed25519", "P-256", "P-384")
+CURVES = ("Ed25519", "P-256", "P-384", "P-521")
 
 
 # --- master keys -----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from schemas import (
     schema_store,
     summarise,
 )
-from schemas.builder import CONTEXTS, achievement_id, add_months
+from schemas.builder import CONTEXTS, RENEWAL_CONTEXT, achievement_id, add_months
 
 VECTORS = Path(__file__).parent.parent / "vectors"
 VOCAB = "https://w3id.org/skills-passport/vocab#"
@@ -104,11 +104,18 @@ class TestContext:
     def test_registered_in_the_index_and_pinned(self):
         folder = resources.files("schemas") / "contexts"
         index = json.loads((folder / "index.json").read_text())
-        assert list(index) == [CONTEXT_URL]
-        entry = index[CONTEXT_URL]
-        assert set(entry) == {"file", "sha256", "source"}
-        raw = (folder / entry["file"]).read_bytes()
-        assert hashlib.sha256(raw).hexdigest() == entry["sha256"]
+        assert list(index) == [CONTEXT_URL, RENEWAL_CONTEXT]
+        for entry in index.values():
+            assert set(entry) == {"file", "sha256", "source"}
+            raw = (folder / entry["file"]).read_bytes()
+            assert hashlib.sha256(raw).hexdigest() == entry["sha256"]
+
+    def test_the_published_v1_context_never_changes(self):
+        # Credentials, hash pins elsewhere and CBOR-LD term codes of printed VP1- QR codes all
+        # depend on these exact bytes: a new term goes in a new context, never into v1.
+        raw = (resources.files("schemas") / "contexts" / "skills-passport-v1.jsonld").read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == \
+            "c220eee0ce355ecf7187d74e43725d525e952784619473484215532f52db51c9"
 
     def test_the_core_loader_picks_it_up(self):
         assert CONTEXT_URL in default_loader()

@@ -475,6 +475,36 @@ def test_sd_jwts(signed, token, tail):
                         expected_types=frozenset({"dc+sd-jwt"}), nonce="n", audience="a")
 
 
+@functools.cache
+def _issued_vc_sd_jwt() -> tuple[object, str]:
+    """One key and one VC-JOSE-COSE vc+sd-jwt issued with it, made once."""
+    from passport_vc.keys import PrivateKey
+    from passport_vc.proofs.vc_sd_jwt import issue_vc_sd_jwt
+
+    key = PrivateKey.generate("P-256")
+    credential = {"@context": [V2], "type": ["VerifiableCredential"], "issuer": "did:example:i",
+                  "credentialSubject": {"id": "did:example:s", "name": "Sam"}}
+    return key, issue_vc_sd_jwt(credential, key, kid="did:example:i#k",
+                                selective=["credentialSubject.name"])
+
+
+@FUZZ
+@given(st.booleans(), JWTS, SD_JWT_TAILS, st.lists(st.text(max_size=24), max_size=3))
+def test_vc_sd_jwts_and_disclosure_paths(signed, token, tail, paths):
+    """vc+sd-jwt / vp+sd-jwt: junk after a real signature, junk throughout, and junk paths."""
+    from passport_vc.proofs.vc_sd_jwt import kind_of, mark_selective, verify_vc_sd_jwt
+
+    key, issued = _issued_vc_sd_jwt()
+    text = (issued.split("~", 1)[0] if signed else token) + "~" + tail
+    only_project_errors(kind_of, text)
+    for kind in ("credential", "presentation"):
+        only_project_errors(verify_vc_sd_jwt, text, kind=kind, clock=lambda: NOW,
+                            public_key_for_kid=lambda _kid: key.public_key, nonce="n",
+                            audience="a")
+    only_project_errors(mark_selective, {"a": {"b": [1, {"c": 2}]}, "type": "T"}, paths,
+                        "credential")
+
+
 def _cbor(value) -> bytes:
     import cbor2
 

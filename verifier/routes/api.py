@@ -13,6 +13,7 @@ from flask import Blueprint, jsonify
 
 from passport_vc.envelope import is_enveloped, open_envelope
 from passport_vc.errors import ParsingError
+from passport_vc.proofs.vc_sd_jwt import kind_of
 from passport_vc.result import VerificationResult
 from passport_web.flask import json_body
 
@@ -83,8 +84,9 @@ def verify_credential():
     credential, inside = _credential(body["verifiableCredential"])
     options = _options(body)
     verifier = current_state().service.verifier
-    if isinstance(inside, str) and "~" in inside:
+    if isinstance(inside, str) and "~" in inside and kind_of(inside) is None:
         # An SD-JWT VC: challenge/domain are what its key binding must answer (nonce, aud).
+        # (A VC-JOSE-COSE vc+sd-jwt is a W3C credential: checked like the others below.)
         return _answer(verifier.verify_sd_jwt_vc(inside, nonce=options.get("challenge"),
                                                  audience=options.get("domain")))
     # json_body() read it with parse_json: bounded and checked once, not walked again.

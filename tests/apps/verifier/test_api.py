@@ -224,3 +224,32 @@ def test_sd_jwt_vc_with_key_binding_and_disclosed_claims(client, world):
     assert replayed.status_code == 400 and "holder_binding" not in replayed.get_json()["checks"]
     answer = client.post("/credentials/verify", json={"verifiableCredential": _enveloped(token)})
     assert answer.status_code == 200 and answer.get_json()["disclosedClaims"] == ["name"]
+
+
+def test_vc_jose_cose_vc_sd_jwt_is_checked_as_a_w3c_credential(client, world):
+    """data:application/vc+sd-jwt (VC-JOSE-COSE): the W3C credential itself as the SD-JWT
+    payload, not an SD-JWT VC; checked like any credential and says what was disclosed."""
+    from passport_vc.issue import issue_credential_sd_jwt
+    from passport_vc.proofs.sd_jwt import present
+
+    unsigned = {k: v for k, v in world.credentials["valid"].items() if k != "proof"}
+    token = issue_credential_sd_jwt(unsigned, world.provider_key, clock=world.clock,
+                                    selective=["credentialSubject.achievement"])
+    envelope = {"@context": "https://www.w3.org/ns/credentials/v2",
+                "type": "EnvelopedVerifiableCredential",
+                "id": "data:application/vc+sd-jwt," + token}
+    response = client.post("/credentials/verify", json={"verifiableCredential": envelope})
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert {"proof", "issuer_binding", "status"} <= set(body["checks"])
+    assert body["disclosedClaims"] == ["achievement"]
+    hidden = present(token, {})
+    response = client.post("/credentials/verify", json={"verifiableCredential": {
+        **envelope, "id": "data:application/vc+sd-jwt," + hidden}})
+    assert response.get_json()["disclosedClaims"] == []
+    jwt, disclosures = token.split("~", 1)
+    signature = jwt.rsplit(".", 1)[1]
+    forged = jwt[:-4] + ("AAAA" if not signature.endswith("AAAA") else "BBBB") + "~" + disclosures
+    response = client.post("/credentials/verify", json={"verifiableCredential": {
+        **envelope, "id": "data:application/vc+sd-jwt," + forged}})
+    assert response.status_code == 400 and "proof" not in response.get_json()["checks"]

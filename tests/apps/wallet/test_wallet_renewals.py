@@ -10,11 +10,13 @@ from datetime import date
 from wallet_support import ISSUED_AT, PASSWORD, Provider, post, sign_in
 
 from passport_vc.issue import issue_credential
+from schemas.builder import RENEWAL_CONTEXT
 
 
 def _renewal(provider, old: dict, completed: date, *, link: bool = True) -> dict:
     credential, _ = provider.unsigned("moving-and-handling", completed=completed)
-    if link:
+    if link:  # as schemas/builder.py writes it: the term comes with its own context
+        credential["@context"].append(RENEWAL_CONTEXT)
         credential["renews"] = old["id"]
     return issue_credential(credential, provider.issuer_key, created=ISSUED_AT)
 
