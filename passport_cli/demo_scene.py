@@ -81,6 +81,16 @@ class DemoScene:
                                "name": EMPLOYER["name"]}]}, indent=2), encoding="utf-8")
         return path
 
+    def _oid4vp_signing(self):
+        """The demo employer signs its OpenID4VP requests with its own did:web (served by the
+        verifier at /.well-known/did.json), so the wallet shows a name proven by signature."""
+        from verifier.request_signing import did_web_for, load_signing
+
+        url = self.url("verifier")
+        return load_signing({"VERIFIER_OID4VP_CLIENT_ID": "decentralized_identifier",
+                             "VERIFIER_OID4VP_DID": did_web_for(url)}, url,
+                            self.data / "verifier")
+
     @property
     def mailbox(self) -> Path:
         return self.data / "mailbox"
@@ -120,6 +130,7 @@ class DemoScene:
                 instance_dir=self.data / "verifier", trust_list_path=self._trust_list(),
                 wallet_hosts=frozenset({f"localhost:{self.ports['wallet']}"}),
                 network=network, mail=self._mail_settings(),
+                oid4vp_signing=self._oid4vp_signing(),
                 **({"clock": self.verifier_clock} if self.verifier_clock else {})),
         }
 

@@ -4,7 +4,9 @@ SD-JWT VC twin of a care training credential.
 SD-JWT VC is not built on the W3C data model (no ``@context``), so the twin carries the same
 content as plain JWT claims:
 
-- registered claims: ``iss`` (the provider's DID; ``kid`` names its verification method),
+- registered claims: ``iss`` (the provider's DID; ``kid`` names its verification method. An
+  SD-JWT VC from elsewhere whose ``iss`` is an https URL is checked with the key its JWT VC
+  Issuer Metadata publishes, passport_vc/jwt_vc_issuer.py),
   ``vct`` (the care credential type), ``iat``, ``nbf``/``exp`` (validFrom/validUntil), ``jti``
   (the credential id), ``sub`` (the worker's DID when bound), ``cnf.jwk`` (the wallet's key);
 - always shown: the provider's name, the course (``achievement``, exactly as in the Open
@@ -32,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from .clock import Clock, format_datetime, parse_datetime, system_clock
 from .errors import KeyBindingError, MalformedValueError
 from .issue import IssuerKey, issuer_id
+from .jwt_vc_issuer import is_url_issuer
 from .keys import PublicKey, Signer
 from .proofs.sd_jwt import VerifiedSdJwt, issue_sd_jwt, present, verify_sd_jwt
 
@@ -133,14 +136,20 @@ def verify_sd_jwt_vc(presentation: str, *, issuer_key: Callable[[str, str], Publ
                      nonce: str | None = None, audience: str | None = None,
                      clock: Clock = system_clock,
                      max_age: timedelta = timedelta(minutes=5)) -> VerifiedSdJwt:
-    """Check the issuer's signature (``issuer_key(iss, kid)`` resolves and binds the key),
+    """Check the issuer's signature (``issuer_key(iss, kid)`` resolves and binds the key: a DID
+    URL of a DID ``iss``, or, for an https ``iss``, the ``kid`` (or None) of its JWT VC Issuer
+    Metadata),
     disclosures and key binding. Validity (``nbf``/``exp``, see ``credential_view``) and
     status are the caller's: they are reported as their own checks, not as a bad signature."""
     def key_for(header: dict, payload: dict) -> PublicKey:
         iss, kid = payload.get("iss"), header.get("kid")
+        if is_url_issuer(iss):  # JWT VC Issuer Metadata (passport_vc/jwt_vc_issuer.py)
+            if kid is not None and not isinstance(kid, str):
+                raise KeyBindingError("The credential's key id (kid) is not text")
+            return issuer_key(iss, kid)
         if not isinstance(iss, str) or not iss.startswith("did:"):
-            raise KeyBindingError("The credential's issuer (iss) is not a DID, so its key "
-                                  "cannot be looked up")
+            raise KeyBindingError("The credential's issuer (iss) is neither a DID nor a web "
+                                  "address, so its key cannot be looked up")
         if isinstance(kid, str) and kid.startswith("#"):
             kid = iss + kid
         if not isinstance(kid, str) or kid.split("#", 1)[0] != iss or "#" not in kid:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from .clock import Clock, format_datetime, parse_datetime, system_clock
 from .errors import (
@@ -227,18 +228,26 @@ class Verifier:
 
     def _verify_credential_sd_jwt(self, token: str, result: VerificationResult, *,
                                   nonce: str | None = None, audience: str | None = None) -> None:
+        from .errors import FetchError
+        from .jwt_vc_issuer import is_url_issuer, issuer_public_key
         from .sd_jwt_vc import credential_view, verify_sd_jwt_vc
 
         result.facts["format"] = "dc+sd-jwt"
         bound: list[tuple[str, str]] = []
 
-        def issuer_key(iss: str, kid: str) -> PublicKey:
+        def issuer_key(iss: str, kid: str | None) -> PublicKey:
             bound.append((iss, kid))
+            if is_url_issuer(iss):
+                return issuer_public_key(iss, kid, self.fetch)
             return self._resolve_key(kid)
 
         try:
             verified = verify_sd_jwt_vc(token, issuer_key=issuer_key, nonce=nonce,
                                         audience=audience, clock=self.clock)
+        except FetchError as error:
+            result.unknown("proof", f"The issuer's published keys could not be fetched: "
+                           f"{error.detail}", problem=error.to_problem())
+            return
         except PassportError as error:
             part = error.extra.get("part")
             result.failed("holder_binding" if part == "key_binding" else "proof", error)
@@ -253,7 +262,10 @@ class Verifier:
                             withheld=verified.undisclosed, claims=verified.claims)
         result.passed("structure", "The credential is well formed")
         result.passed("proof", "The signature is valid", alg=verified.header.get("alg"))
-        if not self._binding_for(kid, iss, "assertionMethod", "issuer_binding", result):
+        if is_url_issuer(iss):  # the key came from the metadata whose issuer is iss
+            result.passed("issuer_binding", f"The key is published by {urlsplit(iss).netloc} "
+                          "as the issuer's own (JWT VC Issuer Metadata)", controller=iss)
+        elif not self._binding_for(kid, iss, "assertionMethod", "issuer_binding", result):
             return
         if verified.key_binding is not None:
             result.passed("holder_binding", "It was sent by the wallet the credential was "

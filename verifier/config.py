@@ -13,6 +13,8 @@ from passport_web.network import NetworkSettings
 from passport_web.settings import flag, session_secret
 from passport_web.sql import sqlite_url
 
+from .request_signing import RequestSigning, load_signing
+
 DEFAULT_INSTANCE = Path("passport-data") / "verifier"
 
 
@@ -41,6 +43,8 @@ class VerifierConfig:
     testing: bool = False
     # Staff refresher reminders to managers (verifier/reminders.py); None: none are sent.
     mail: MailSettings | None = None
+    # How OpenID4VP requests say who is asking, signed or not (verifier/request_signing.py)
+    oid4vp_signing: RequestSigning = field(default_factory=RequestSigning)
 
     @classmethod
     def from_env(cls, environ=os.environ) -> VerifierConfig:
@@ -49,10 +53,11 @@ class VerifierConfig:
         trust = environ.get("VERIFIER_TRUST_LIST")
         bundle = environ.get("VERIFIER_BUNDLE")
         wallets = environ.get("VERIFIER_WALLET_HOSTS", environ.get("PASSPORT_WALLET_HOSTS", ""))
+        public_url = environ.get("PUBLIC_URL", cls.public_url).rstrip("/")
         return cls(
             database_url=database,
             secret_key=session_secret(environ, instance, database),
-            public_url=environ.get("PUBLIC_URL", cls.public_url).rstrip("/"),
+            public_url=public_url,
             instance_dir=instance,
             trust_list_path=Path(trust) if trust else None,
             wallet_hosts=_hosts(wallets),
@@ -60,6 +65,7 @@ class VerifierConfig:
             network=NetworkSettings.from_env(environ),
             trust_proxy=flag(environ.get("TRUST_PROXY")),
             mail=MailSettings.from_env(environ),
+            oid4vp_signing=load_signing(environ, public_url, instance),
         )
 
     @classmethod

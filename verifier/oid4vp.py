@@ -1,9 +1,12 @@
 """The verifier side of OpenID for Verifiable Presentations 1.0 (no Flask, no database).
 
 Choices (OpenID4VP 1.0):
-- §5.9.3 client identifier prefix ``redirect_uri:``: the client_id is ``redirect_uri:`` followed
-  by the response_uri, so no pre-registration and no signed request is needed. Such a request
-  object MUST NOT be signed, and the wallet shows the response_uri's host as who is asking.
+- §5.9.3 client identifier prefix ``redirect_uri:`` by default: the client_id is
+  ``redirect_uri:`` followed by the response_uri, so no pre-registration and no signed request
+  is needed. Such a request object MUST NOT be signed, and the wallet shows the response_uri's
+  host as who is asking. A deployment may instead sign its request objects
+  (``decentralized_identifier:`` or ``x509_san_dns:``, verifier/request_signing.py), served
+  as ``application/oauth-authz-req+jwt`` (§5.10.1), so the wallet can show a proven name.
 - §5 by reference: the QR code / link carries only ``client_id`` and ``request_uri``
   (``openid4vp://?client_id=…&request_uri=…``, §5.10); the unsigned request object is served as
   JSON at request_uri. A short link keeps the QR code small enough to scan from a screen.
@@ -92,10 +95,11 @@ def dcql_query() -> dict:
     }
 
 
-def request_object(response_uri: str, request: PresentationRequest) -> dict:
-    """The unsigned request object served at request_uri (§5.1, §5.2)."""
+def request_object(response_uri: str, request: PresentationRequest,
+                   client_id: str | None = None) -> dict:
+    """The request object served at request_uri (§5.1, §5.2), before any signing."""
     return {
-        "client_id": client_id_for(response_uri),
+        "client_id": client_id or client_id_for(response_uri),
         "response_type": "vp_token",
         "response_mode": "direct_post",
         "response_uri": response_uri,
@@ -111,9 +115,9 @@ def request_object(response_uri: str, request: PresentationRequest) -> dict:
     }
 
 
-def authorization_link(response_uri: str, request_uri: str) -> str:
+def authorization_link(response_uri: str, request_uri: str, client_id: str | None = None) -> str:
     """``openid4vp://?client_id=…&request_uri=…`` for the QR code and the same-device link."""
-    return SCHEME + "?" + urlencode({"client_id": client_id_for(response_uri),
+    return SCHEME + "?" + urlencode({"client_id": client_id or client_id_for(response_uri),
                                      "request_uri": request_uri})
 
 

@@ -42,6 +42,9 @@ class WalletConfig:
     reminder_days: tuple[int, ...] = (90, 30, 7)
     mail: MailSettings | None = None
     known_employers_path: Path | None = None
+    # Root certificates an employer's x509_san_dns signed OpenID4VP request must chain to
+    # (PEM, WALLET_OID4VP_TRUST_ANCHORS); none: such requests are refused.
+    oid4vp_trust_anchors_path: Path | None = None
 
     @property
     def public_base(self) -> str:
@@ -68,7 +71,9 @@ class WalletConfig:
                    trust_proxy=flag(environ.get("TRUST_PROXY")),
                    mail=MailSettings.from_env(environ),
                    known_employers_path=Path(environ["WALLET_KNOWN_EMPLOYERS"])
-                   if environ.get("WALLET_KNOWN_EMPLOYERS") else None)
+                   if environ.get("WALLET_KNOWN_EMPLOYERS") else None,
+                   oid4vp_trust_anchors_path=Path(environ["WALLET_OID4VP_TRUST_ANCHORS"])
+                   if environ.get("WALLET_OID4VP_TRUST_ANCHORS") else None)
 
     @classmethod
     def for_tests(cls, database_url: str, *, clock: Clock = system_clock,

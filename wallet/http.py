@@ -18,6 +18,7 @@ from passport_vc.inputs import parse_json
 from passport_web.network import NetworkSettings
 
 MAX_RESPONSE_BYTES = 1024 * 1024
+REQUEST_JWT = "application/oauth-authz-req+jwt"
 
 
 class IssuerHttpError(FetchError):
@@ -50,6 +51,12 @@ class HttpClient:
     def get_json(self, url: str) -> object:
         return self._send("GET", url, headers={"Accept": "application/json"})
 
+    def get_request_object(self, url: str) -> object:
+        """OpenID4VP §5.10.1: a signed request object (``application/oauth-authz-req+jwt``)
+        comes back as its text, an unsigned one as JSON."""
+        return self._send("GET", url, signed_ok=True, headers={
+            "Accept": f"{REQUEST_JWT}, application/json;q=0.5"})
+
     def post_form(self, url: str, form: dict) -> object:
         return self._send("POST", url, data=form, headers={"Accept": "application/json"})
 
@@ -60,12 +67,13 @@ class HttpClient:
         return self._send("POST", url, json=body if body is not None else None,
                           headers=headers)
 
-    def _send(self, method: str, url: str, **kwargs) -> object:
+    def _send(self, method: str, url: str, *, signed_ok: bool = False, **kwargs) -> object:
         self.check(url)
         host = urlsplit(url).netloc
         with Deadline(self.timeout) as deadline:
             try:
-                status, body = self._exchange(method, url, host, deadline, **kwargs)
+                status, body, media_type = self._exchange(method, url, host, deadline,
+                                                          **kwargs)
             except FetchError:
                 if deadline.expired:
                     raise FetchError(f"{host} took too long to answer. Try again later.") \
@@ -73,6 +81,11 @@ class HttpClient:
                 raise
         if 300 <= status < 400:
             raise FetchError(f"{host} sent us somewhere else; this wallet does not follow that")
+        if signed_ok and status < 300 and media_type == REQUEST_JWT:
+            try:
+                return body.decode("ascii").strip()
+            except UnicodeDecodeError:
+                raise FetchError(f"{host} did not send a readable request") from None
         data = None
         if body:
             try:
@@ -92,7 +105,7 @@ class HttpClient:
         return data
 
     def _exchange(self, method: str, url: str, host: str, deadline: Deadline,
-                  **kwargs) -> tuple[int, bytes]:
+                  **kwargs) -> tuple[int, bytes, str]:
         headers = {**kwargs.pop("headers", {}), "Connection": "close"}
         try:
             response = self.session.request(method, url, timeout=self.timeout, stream=True,
@@ -103,7 +116,8 @@ class HttpClient:
             raise FetchError(f"Could not connect to {host}. Check the link and your internet "
                              "connection.") from None
         try:
-            return response.status_code, self._read(response, host)
+            media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            return response.status_code, self._read(response, host), media_type
         finally:
             response.close()
 

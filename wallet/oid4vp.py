@@ -5,9 +5,16 @@ What this wallet accepts (OpenID4VP 1.0), and why:
   same parameters in the link); the request object at request_uri is fetched with the wallet's
   HttpClient (https only, or http to hosts named in PASSPORT_HTTP_HOSTS) and must be the JSON
   object of an unsigned request.
-- §5.9.3 only the ``redirect_uri:`` client identifier prefix, whose value must equal the
+- §5.9.3 the ``redirect_uri:`` client identifier prefix, whose value must equal the
   response_uri: the worker is shown that host as who asks (nothing else about the verifier is
-  known), and the link's client_id must match the request object's.
+  known), and the link's client_id must match the request object's. Such a request "cannot be
+  signed": a signed one is refused.
+- §5.10.1 / RFC 9101 a signed request object (``application/oauth-authz-req+jwt``, at
+  request_uri or by value as ``request``) with the ``x509_san_dns:`` prefix (certificate chain
+  to a root the operator trusts, WALLET_OID4VP_TRUST_ANCHORS; the response_uri must be on that
+  DNS name, as §5.9.3 requires of a client not otherwise trusted) or ``decentralized_identifier:``
+  (key from the DID document). Checked by passport_vc/oid4vp_request.py; the worker is shown
+  the name the signature proves. Requests with those prefixes are refused unsigned.
 - response_type ``vp_token``, response_mode ``direct_post`` (§8.2), a nonce and a state.
 - §6 a DCQL query with one credential query in format ``ldp_vc`` for OpenBadgeCredential
   (type_values given as the expanded IRI, Appendix B.1.3.2, or the short name), and/or one in
@@ -32,6 +39,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from passport_vc.errors import MalformedValueError, PassportError
 from passport_vc.inputs import parse_json
+from passport_vc.oid4vp_request import SIGNED_PREFIXES, VerifiedRequest
 
 SCHEME = "openid4vp://"
 CLIENT_ID_PREFIX = "redirect_uri:"
@@ -53,6 +61,11 @@ class VpRequest:
     state: str
     query_id: str  # the ldp_vc query, "" when the request has none
     sd_query_id: str | None = None  # the dc+sd-jwt query, when there is one
+    # A signed request: "x509_san_dns" or "decentralized_identifier", and what it proves (the
+    # DNS name, or the DID and a did:web's host)
+    signed_by: str | None = None
+    verified_name: str | None = None
+    verified_host: str | None = None
 
     @property
     def verifier_host(self) -> str:
@@ -61,7 +74,8 @@ class VpRequest:
     def to_json(self) -> dict:
         return {"client_id": self.client_id, "response_uri": self.response_uri,
                 "nonce": self.nonce, "state": self.state, "query_id": self.query_id,
-                "sd_query_id": self.sd_query_id}
+                "sd_query_id": self.sd_query_id, "signed_by": self.signed_by,
+                "verified_name": self.verified_name, "verified_host": self.verified_host}
 
     @classmethod
     def from_json(cls, data: object) -> VpRequest:
@@ -70,9 +84,12 @@ class VpRequest:
                 ("client_id", "response_uri", "nonce", "state", "query_id")):
             raise MalformedValueError("The employer's request was not found. Scan their QR "
                                       "code again.")
-        sd_query_id = data.get("sd_query_id")
+        def text(name: str) -> str | None:
+            return data.get(name) if isinstance(data.get(name), str) else None
+
         return cls(data["client_id"], data["response_uri"], data["nonce"], data["state"],
-                   data["query_id"], sd_query_id if isinstance(sd_query_id, str) else None)
+                   data["query_id"], text("sd_query_id"), text("signed_by"),
+                   text("verified_name"), text("verified_host"))
 
 
 # --- pure -------------------------------------------------------------------------------------
@@ -98,30 +115,43 @@ def parse_link(text: str) -> dict[str, str]:
     found = {name: values[0] for name, values in params.items()}
     if "client_id" not in found:
         raise MalformedValueError("The employer's request does not say who is asking")
-    if "request" in found:
-        raise MalformedValueError("This employer's request is signed in a way this wallet does "
-                                  "not support yet")
+    if "request" in found and "request_uri" in found:
+        raise MalformedValueError("The employer's request is not readable: it is given twice")
     return found
 
 
-def validate_request(request: object, *, link_client_id: str | None = None) -> VpRequest:
-    """Check a request object (or the parameters of a by-value link) against what we support."""
+def validate_request(request: object, *, link_client_id: str | None = None,
+                     verified: VerifiedRequest | None = None) -> VpRequest:
+    """Check a request object (or the parameters of a by-value link) against what we support.
+    ``verified``: the signed request object it came from (its payload is ``request``)."""
     if not isinstance(request, dict):
         raise MalformedValueError("The employer's request is not readable")
     client_id = request.get("client_id")
     response_uri = request.get("response_uri")
-    if not isinstance(client_id, str) or not client_id.startswith(CLIENT_ID_PREFIX):
+    signed_prefix = isinstance(client_id, str) and client_id.startswith(SIGNED_PREFIXES)
+    if not isinstance(client_id, str) or not (client_id.startswith(CLIENT_ID_PREFIX)
+                                              or signed_prefix):
         raise MalformedValueError("The employer's request does not say who is asking in a way "
                                   "this wallet understands")
+    if signed_prefix and (verified is None or verified.client_id != client_id):
+        raise MalformedValueError("The employer's request says who is asking but is not signed "
+                                  "to prove it, so it was not answered")
     if link_client_id is not None and link_client_id != client_id:
         raise MalformedValueError("The employer's request does not match its QR code, so it "
                                   "was not answered")
-    if not isinstance(response_uri, str) or client_id[len(CLIENT_ID_PREFIX):] != response_uri:
+    if not signed_prefix and client_id[len(CLIENT_ID_PREFIX):] != response_uri:
         raise MalformedValueError("The employer's request would send your training somewhere "
                                   "other than the employer who asked, so it was not answered")
+    if not isinstance(response_uri, str):
+        raise MalformedValueError("The employer's request has no valid address to answer to")
     parts = _readable_address(response_uri)
     if parts is None or parts.scheme not in ("https", "http") or not parts.hostname:
         raise MalformedValueError("The employer's request has no valid address to answer to")
+    if verified is not None and verified.prefix == "x509_san_dns" \
+            and parts.hostname.lower().rstrip(".") != verified.name.lower().rstrip("."):
+        raise MalformedValueError(f"The employer's certificate is for {verified.name}, but the "
+                                  f"request would send your training to {parts.hostname}, so "
+                                  "it was not answered")
     if request.get("response_type") != "vp_token":
         raise MalformedValueError("The employer's request asks for something this wallet "
                                   "cannot give")
@@ -135,7 +165,8 @@ def validate_request(request: object, *, link_client_id: str | None = None) -> V
                                       "could be replayed. It was not answered.")
     query_id, sd_query_id = _query_ids(request.get("dcql_query"))
     return VpRequest(client_id, response_uri, request["nonce"], request["state"], query_id,
-                     sd_query_id)
+                     sd_query_id, verified.prefix if verified else None,
+                     verified.name if verified else None, verified.host if verified else None)
 
 
 def _query_ids(dcql: object) -> tuple[str, str | None]:
@@ -199,21 +230,40 @@ def safe_redirect(redirect_uri: object, request: VpRequest) -> str | None:
 
 # --- HTTP -------------------------------------------------------------------------------------
 class PresentationClient:
-    def __init__(self, http) -> None:  # wallet.http.HttpClient
+    """``verify``: checks a signed request object (passport_vc.oid4vp_request
+    ``verify_request_object`` with the wallet's trust anchors, resolver and clock)."""
+
+    def __init__(self, http, verify=None) -> None:  # wallet.http.HttpClient
         self.http = http
+        self.verify = verify
 
     def read(self, text: str) -> VpRequest:
         params = parse_link(text)
+        if "request" in params:
+            return self._signed(params["request"], params["client_id"])
         if "request_uri" not in params:
             return validate_request(params)
         if params.get("request_uri_method", "get") != "get":
             raise MalformedValueError("This employer's request needs a way of fetching it this "
                                       "wallet does not support yet")
         try:
-            request = self.http.get_json(params["request_uri"])
+            request = self.http.get_request_object(params["request_uri"])
         except PassportError as error:
             raise _plain(error, "fetch") from None
+        if isinstance(request, str):
+            return self._signed(request, params["client_id"])
         return validate_request(request, link_client_id=params["client_id"])
+
+    def _signed(self, token: str, link_client_id: str) -> VpRequest:
+        if self.verify is None:
+            raise MalformedValueError("This wallet cannot check signed requests")
+        try:
+            verified = self.verify(token)
+        except PassportError as error:
+            raise MalformedValueError("The employer's signed request could not be checked, so "
+                                      f"it was not answered: {error.detail}") from None
+        return validate_request(verified.payload, link_client_id=link_client_id,
+                                verified=verified)
 
     def send(self, request: VpRequest, presentation: dict | None,
              sd_jwts: list[str] | None = None) -> str | None:
@@ -296,14 +346,33 @@ def answer_request(service, account_id: str, request: VpRequest,
 
 
 def asker_of(request: VpRequest, service):
-    """Who is asking (wallet/employers.py): the response_uri's host is what the request proves,
-    over https (TLS); an http request (local use only) proves nothing."""
-    return service.known_employers.ask(request.verifier_host,
-                                       proven=request.response_uri.startswith("https://"))
+    """Who is asking (wallet/employers.py). A signed request proves a name: the DNS name of its
+    certificate, or its DID (a did:web's host with it). Otherwise the response_uri's host is
+    what the request proves, over https (TLS); an http request (local use only) proves
+    nothing."""
+    employers = service.known_employers
+    if request.signed_by == "x509_san_dns" and request.verified_name:
+        return employers.ask(request.verified_name, proven=True, confirmed_by="certificate",
+                             answer_host=request.verifier_host)
+    if request.signed_by == "decentralized_identifier" and request.verified_name:
+        return employers.ask_did(request.verified_name, request.verified_host,
+                                 answer_host=request.verifier_host)
+    return employers.ask(request.verifier_host,
+                         proven=request.response_uri.startswith("https://"))
+
+
+def request_verifier(service):
+    """The signed-request check with this wallet's trust anchors, DID resolver and clock."""
+    from passport_vc.oid4vp_request import verify_request_object
+
+    def verify(token: str) -> VerifiedRequest:
+        return verify_request_object(token, trust_anchors=service.request_trust_anchors,
+                                     resolver=service.network.resolver, clock=service.clock)
+    return verify
 
 
 def read_request(service, text: str, *, http=None) -> VpRequest:
     from .http import HttpClient
 
     http = http or HttpClient(service.config.network, timeout=service.config.http_timeout)
-    return PresentationClient(http).read(text)
+    return PresentationClient(http, request_verifier(service)).read(text)

@@ -119,6 +119,20 @@ def _summary_json(summary) -> dict:
     return json.loads(st.to_json(data))
 
 
+def _trust_anchors(path) -> list:
+    """The operator's root certificates for employers' signed requests (wallet/oid4vp.py)."""
+    if path is None:
+        return []
+    from passport_vc.errors import PassportError
+    from passport_vc.oid4vp_request import load_trust_anchors
+
+    try:
+        return load_trust_anchors(path.read_bytes())
+    except OSError as error:
+        raise PassportError(f"The trusted root certificates {path} could not be read "
+                            f"({error.strerror})") from None
+
+
 class WalletService:
     def __init__(self, db: Database, config: WalletConfig, network) -> None:
         self.db = db
@@ -129,6 +143,7 @@ class WalletService:
         from .employers import KnownEmployers
 
         self.known_employers = KnownEmployers.load(config.known_employers_path)
+        self.request_trust_anchors = _trust_anchors(config.oid4vp_trust_anchors_path)
         from .reminders import Reminders
 
         self.reminders = Reminders(self)

@@ -82,6 +82,28 @@ def own_host_did(path: str = ""):
     return _did_response(service().providers.did_document(provider.slug))
 
 
+@bp.get("/.well-known/jwt-vc-issuer/providers/<slug>")
+def jwt_vc_issuer(slug: str):
+    """JWT VC Issuer Metadata (SD-JWT VC draft §5, path-insertion form) for the issuer
+    ``{PUBLIC_URL}/providers/<slug>``: the provider's signing keys (every key still in its DID
+    document under assertionMethod) as a JWK Set, each ``kid`` the key's DID URL, as the
+    ``kid`` of the provider's SD-JWT VC twins."""
+    from passport_vc.did import DidDocument
+    from passport_vc.jwt_vc_issuer import metadata_for
+
+    providers = service().providers
+    document = DidDocument(providers.did_document(providers.provider(slug).slug))
+    keys = [{**method.public_key.to_jwk(), "kid": method.id, "use": "sig",
+             "alg": method.public_key.jws_algorithm}
+            for method in document.verification_methods
+            if document.authorizes(method.id, "assertionMethod")]
+    iss = f"{service().config.public_base}/providers/{slug}"
+    response = _json(metadata_for(iss, keys))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def _did_response(document: dict) -> Response:
     response = _json(document, media_type=DID_MEDIA_TYPE)
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -17,7 +17,16 @@ import hmac
 import json
 from datetime import timedelta
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from passport_vc.errors import NotFoundError, PassportError
 from passport_vc.qr import qr_svg
@@ -27,7 +36,6 @@ from ..oid4vp import (
     InvalidRequest,
     PresentationRequest,
     authorization_link,
-    client_id_for,
     done_address,
     new_request,
     presentations_in,
@@ -48,6 +56,15 @@ KEEP_ANSWERS = timedelta(days=1)  # after expiry: long enough to look at the res
 # --- helpers ----------------------------------------------------------------------------------
 def _response_uri() -> str:
     return current_state().config.public_url + "/oid4vp/response"
+
+
+def _signing():
+    return current_state().config.oid4vp_signing
+
+
+def _client_id() -> str:
+    """The client id of every request this verifier makes (and so the answer's audience)."""
+    return _signing().client_id(_response_uri())
 
 
 def _request_uri(state: str) -> str:
@@ -119,10 +136,11 @@ def ask(state: str):
         return render_template("verifier/result.html", outcome=_outcome(row), check_id=None,
                                staff=staff)
     expired = row["expires_at"] <= _now()
-    link = authorization_link(_response_uri(), _request_uri(state))
+    link = authorization_link(_response_uri(), _request_uri(state), _client_id())
     return render_template(
         "verifier/oid4vp_ask.html", state=state, link=link, expired=expired,
         expires_at=row["expires_at"], checked=request.args.get("checked") == "1",
+        signed_as=_client_id().split(":", 1)[1] if _signing().signed else None,
         qr=None if expired else qr_svg(link, title="QR code for the worker's wallet"))
 
 
@@ -170,8 +188,26 @@ def request_object_view(state: str):
                              "employer to make a new one.")
     asked = PresentationRequest(row["state"], row["nonce"], row["response_code"],
                                 row["created_at"], row["expires_at"])
-    response = jsonify(request_object(_response_uri(), asked))
+    body = request_object(_response_uri(), asked, _client_id())
+    signing = _signing()
+    if signing.signed:  # §5.10.1: the signed request object, as a JWT
+        response = current_app.response_class(
+            signing.sign(body, _now(), asked.expires_at),
+            mimetype="application/oauth-authz-req+jwt")
+    else:
+        response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/.well-known/did.json")
+def did_document():
+    """The verifier's own did:web document, when its requests are signed with that DID."""
+    document = _signing().did_document
+    if document is None:
+        raise NotFoundError("This verifier publishes no DID document")
+    response = current_app.response_class(json.dumps(document), mimetype="application/did+json")
+    response.headers["Cache-Control"] = "max-age=300"
     return response
 
 
@@ -193,7 +229,7 @@ def response_endpoint():
     for presentation in presentations:
         try:
             outcome = service.check(
-                presentation, challenge=row["nonce"], domain=client_id_for(_response_uri()),
+                presentation, challenge=row["nonce"], domain=_client_id(),
                 organisation_id=row["organisation_id"], source=SOURCE)
         except PassportError as error:
             raise InvalidRequest(f"A presentation could not be checked: {error.detail}") from None

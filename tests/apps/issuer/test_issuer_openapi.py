@@ -155,6 +155,12 @@ def test_real_responses_match_the_document(conformance_app, checker, document, h
     assert call("GET", "/.well-known/did.json").status_code == 200
     assert call("GET", "/{path}/did.json", "/people/did.json").status_code == 200
     call("GET", "/{path}/did.json", "/nobody/did.json")
+    metadata = call("GET", "/.well-known/jwt-vc-issuer/providers/{slug}",
+                    "/.well-known/jwt-vc-issuer/providers/acme")
+    assert metadata.status_code == 200 and metadata.get_json()["issuer"].endswith(
+        "/providers/acme")
+    call("GET", "/.well-known/jwt-vc-issuer/providers/{slug}",
+         "/.well-known/jwt-vc-issuer/providers/nobody", headers={"Accept": "application/json"})
 
     made = call("POST", "/api/v1/credentials", json=ISSUE, headers=auth)
     assert made.status_code == 201

@@ -87,3 +87,45 @@ def test_a_proof_naming_its_key_twice_is_refused(client, service, record, holder
 
     response = _collect(client, service, record, proof)
     assert response.status_code == 400 and response.json["error"] == "invalid_proof"
+
+
+def test_jwt_vc_issuer_metadata_gives_the_key_of_our_twins_over_real_http(
+        database_url, tmp_path, clock, holder):
+    """Each provider's /.well-known/jwt-vc-issuer/providers/<slug> (SD-JWT VC draft §5), fetched
+    through the engine's HttpFetcher from the running issuer, lists the key that signed the
+    provider's twin under the twin's kid, and keeps an earlier key after a rotation."""
+    from support.live import free_port, live_server
+
+    from issuer import create_app
+    from issuer.config import IssuerConfig
+    from passport_vc.fetch import HttpFetcher
+    from passport_vc.jwt_vc_issuer import issuer_public_key, metadata_url
+    from passport_vc.proofs.jose import read_unverified, verify_jws
+
+    port = free_port()
+    base = f"http://localhost:{port}"
+    app = create_app(IssuerConfig.for_tests(database_url, tmp_path, clock=clock,
+                                            public_url=base))
+    service = app.extensions["issuer"]
+    try:
+        service.providers.create_provider("Acme Care Training", "acme")
+        record = service.issuance.issue("acme", "fire-safety", subject_name="Sam Taylor",
+                                        completed=date(2026, 1, 2))
+        key, did, _vm = holder
+        twin = service.issuance.sd_jwt_twin(record, did, key.public_key)
+        signed = twin.split("~", 1)[0]
+        kid = read_unverified(signed)[0]["kid"]
+        iss = f"{base}/providers/acme"
+        assert metadata_url(iss) == f"{base}/.well-known/jwt-vc-issuer/providers/acme"
+        fetcher = HttpFetcher(allow_http=True, allow_private=True, clock=clock)
+        with live_server(app, port=port):
+            public_key = issuer_public_key(iss, kid, fetcher)
+            assert verify_jws(signed, public_key, expected_typ={"dc+sd-jwt"})[1]["vct"] == VCT
+            service.providers.rotate_key("acme")
+            fetched = fetcher.get(metadata_url(iss)).json()
+            assert fetched["issuer"] == iss
+            assert [entry["kid"] for entry in fetched["jwks"]["keys"]] == [
+                kid, kid.rsplit("-", 1)[0] + "-2"]
+            assert all("d" not in entry for entry in fetched["jwks"]["keys"])
+    finally:
+        service.db.dispose()

@@ -236,7 +236,8 @@ def test_vp_token_parser_takes_only_the_training_query():
         presentations_in('{"training": ["' + "x" * (3 * 1024 * 1024) + '"]}')
 
 
-def test_real_oid4vp_responses_match_the_openapi_document(app, world):
+def test_real_oid4vp_responses_match_the_openapi_document(app, world, make_app, database_url,
+                                                          tmp_path):
     """Every documented OpenID4VP operation and status, called for real."""
     from passport_web.openapi import load_openapi
     from tests.support.openapi import ResponseChecker, operations
@@ -259,9 +260,28 @@ def test_real_oid4vp_responses_match_the_openapi_document(app, world):
     note("POST", "/oid4vp/response", _answer(app, world, body))
     note("POST", "/oid4vp/response", _answer(app, world, body))
     note("GET", "/oid4vp/request/{state}", employer.get(f"/oid4vp/request/{state}"))
+    note("GET", "/.well-known/did.json", employer.get("/.well-known/did.json"))
+    # a verifier that signs its requests with its own did:web
+    from passport_vc.keys import PrivateKey
+    from verifier.request_signing import did_web_for, for_did
+
+    public_url = app.extensions["verifier"].config.public_url
+    signing = for_did(PrivateKey.generate("P-256"), did_web_for(public_url), public_url)
+    signed_app = make_app(f"sqlite:///{tmp_path / 'signed.db'}", oid4vp_signing=signing)
+    signed_app.config["WTF_CSRF_ENABLED"] = False
+    signed_client = signed_app.test_client()
+    signed_state = signed_client.post("/oid4vp").headers["Location"].rsplit("/", 1)[1]
+    link = signed_client.get(f"/oid4vp/ask/{signed_state}").get_data(as_text=True)
+    assert "client_id=decentralized_identifier%3Adid%3Aweb%3A" in link
+    signed = signed_client.get(f"/oid4vp/request/{signed_state}")
+    assert signed.mimetype == "application/oauth-authz-req+jwt"
+    note("GET", "/oid4vp/request/{state}", signed)
+    note("GET", "/.well-known/did.json", signed_client.get("/.well-known/did.json"))
+    signed_app.extensions["verifier"].db.dispose()
     assert problems == []
     documented = {(method, path, int(status)) for method, path, operation in
-                  operations(document) if path.startswith("/oid4vp/")
+                  operations(document)
+                  if path.startswith("/oid4vp/") or path == "/.well-known/did.json"
                   for status in operation["responses"]}
     assert seen == documented
 

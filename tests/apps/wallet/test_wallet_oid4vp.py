@@ -65,7 +65,7 @@ def test_link_by_reference_and_by_value_are_read():
     "openid-credential-offer://?credential_offer_uri=x",    # an offer, not a request
     "openid4vp://?request_uri=https%3A%2F%2Fa.example%2Fr",  # no client_id
     "openid4vp://?client_id=a&client_id=b&request_uri=x",   # a parameter twice
-    "openid4vp://?client_id=x&request=eyJhbGciOiJFUzI1NiJ9.e30.sig",  # signed: not supported
+    "openid4vp://?client_id=x&request=a.b.c&request_uri=x",  # by value and by reference
     "openid4vp://?" + "a" * 9000,                            # far too long
 ])
 def test_bad_links_are_refused_plainly(link):
@@ -75,7 +75,9 @@ def test_bad_links_are_refused_plainly(link):
 
 
 @pytest.mark.parametrize(("changes", "words"), [
-    ({"client_id": "x509_san_dns:employer.example"}, "who is asking"),
+    ({"client_id": "x509_san_dns:employer.example"}, "not signed"),
+    ({"client_id": "decentralized_identifier:did:web:employer.example"}, "not signed"),
+    ({"client_id": "pre-registered-client"}, "who is asking"),
     ({"client_id": "redirect_uri:https://other.example/r"}, "somewhere other"),
     ({"response_uri": None}, "somewhere other"),
     ({"client_id": "redirect_uri:ftp://e.example/r", "response_uri": "ftp://e.example/r"},

@@ -18,6 +18,7 @@ from passport_cli.demo_mail import MailServer
 from passport_vc.issue import issue_credential
 from passport_web.mail import Mailer, MailSettings
 from passport_web.reminders import threshold_for
+from schemas.builder import RENEWAL_CONTEXT
 from wallet import storage
 from wallet.reminders import book_url
 
@@ -160,6 +161,7 @@ def test_a_renewed_training_is_not_reminded(service, provider, mail):
                           if row["title"] == "Fire safety")["raw"])
     renewal, _ = provider.unsigned("fire-safety", completed=date(2026, 11, 20),
                                    holder=account.did)
+    renewal["@context"].append(RENEWAL_CONTEXT)
     renewal["renews"] = old["id"]
     service.add_credential(account.id, json.dumps(
         issue_credential(renewal, provider.issuer_key, created=ISSUED_AT)))
