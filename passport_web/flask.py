@@ -23,6 +23,7 @@ from flask import (
     request,
     send_from_directory,
 )
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader
 from werkzeug.exceptions import HTTPException
@@ -31,6 +32,7 @@ from werkzeug.routing import IntegerConverter
 
 from passport_vc.errors import PassportError
 
+from .i18n import init_i18n
 from .logs import configure_logging, log_requests
 
 log = logging.getLogger("passport.web")
@@ -66,8 +68,14 @@ def problem_response(problem: dict, status: int) -> Response:
     return response
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker: extracted now, translated later
+    return message
+
+
 def _error_page(title: str, detail: str, status: int):
-    return render_template("passport/error.html", title=title, detail=detail), status
+    # Titles and details marked with N_ are in the catalogue; an engine's detail stays English.
+    return render_template("passport/error.html", title=gettext(title),
+                           detail=gettext(detail)), status
 
 
 def handle_passport_error(error: PassportError):
@@ -79,11 +87,11 @@ def handle_passport_error(error: PassportError):
 
 
 def handle_http_error(error: HTTPException):
-    titles = {404: "Page not found", 405: "This address does not accept that request",
-              413: "What you sent is too large", 429: "Too many attempts"}
+    titles = {404: N_("Page not found"), 405: N_("This address does not accept that request"),
+              413: N_("What you sent is too large"), 429: N_("Too many attempts")}
     title = titles.get(error.code or 500, error.name)
-    detail = {404: "If you typed the web address, check it is correct.",
-              413: "Send a smaller file (the limit is 2 MB)."}.get(error.code or 500,
+    detail = {404: N_("If you typed the web address, check it is correct."),
+              413: N_("Send a smaller file (the limit is 2 MB).")}.get(error.code or 500,
                                                                        error.description or "")
     if wants_json():
         return problem_response({"type": "about:blank", "title": title, "status": error.code,
@@ -92,12 +100,12 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_csrf_error(error: CSRFError):
-    detail = ("The form had expired or did not come from this site. Go back, reload the page "
-              "and try again.")
+    detail = N_("The form had expired or did not come from this site. Go back, reload the "
+                "page and try again.")
     if wants_json():
         return problem_response({"type": "about:blank", "title": "Form expired", "status": 400,
                                  "detail": detail}, 400)
-    return _error_page("The form had expired", detail, 400)
+    return _error_page(N_("The form had expired"), detail, 400)
 
 
 def handle_unexpected(error: Exception):
@@ -106,10 +114,13 @@ def handle_unexpected(error: Exception):
     log.exception("unexpected error", extra={"incident": incident, "method": request.method,
                                               "route": rule})
     detail = f"Something went wrong on our side. Nothing was changed. Reference: {incident}."
+    if not wants_json():
+        detail = gettext("Something went wrong on our side. Nothing was changed. Reference: "
+                         "%(incident)s.", incident=incident)
     if wants_json():
         return problem_response({"type": "about:blank", "title": "Internal error", "status": 500,
                                  "detail": detail}, 500)
-    return _error_page("Sorry, there is a problem with the service", detail, 500)
+    return _error_page(N_("Sorry, there is a problem with the service"), detail, 500)
 
 
 def security_headers(response: Response) -> Response:
@@ -174,12 +185,13 @@ class _NotFound(HTTPException):
 
 def init_app(app: Flask, *, service_name: str, service_url: str = "/",
              navigation: list[tuple[str, str]] | None = None,
-             json_paths: tuple[str, ...] = (), oauth_paths: frozenset[str] = frozenset()
-             ) -> None:
+             json_paths: tuple[str, ...] = (), oauth_paths: frozenset[str] = frozenset(),
+             welsh: bool = False) -> None:
     """Everything the three services share. Call once from ``create_app``.
 
     ``json_paths``: more path prefixes whose errors are problem+json; ``oauth_paths``: exact
-    paths of OAuth endpoints, whose callers expect RFC 6749 error objects instead."""
+    paths of OAuth endpoints, whose callers expect RFC 6749 error objects instead; ``welsh``:
+    the pages are offered in Welsh too (passport_web.i18n)."""
     from .settings import require_secret
 
     require_secret(app.config.get("SECRET_KEY") or "")  # the same on every machine
@@ -198,6 +210,7 @@ def init_app(app: Flask, *, service_name: str, service_url: str = "/",
                                 x_prefix=1)
     app.jinja_loader = ChoiceLoader([app.jinja_loader,
                                      PackageLoader("passport_web", "templates")])
+    init_i18n(app, welsh=welsh)
     csrf.init_app(app)
     app.register_error_handler(PassportError, handle_passport_error)
     app.register_error_handler(CSRFError, handle_csrf_error)

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("issuer", "wallet", "verifier")
 PACKAGES = ("passport_vc", "schemas", "passport_web", *SERVICES, "passport_cli")
 WEB_AND_DATABASE = ("flask", "flask_wtf", "werkzeug", "jinja2", "sqlalchemy", "alembic",
-                    "psycopg", "gunicorn", "webauthn")
+                    "psycopg", "gunicorn", "webauthn", "flask_babel")
 
 # What each top-level package may import from the project (besides itself).
 ALLOWED = {

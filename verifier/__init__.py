@@ -72,7 +72,10 @@ def create_app(config: VerifierConfig | None = None) -> Flask:
     app.extensions["verifier"] = state
     init_sign_in(app, state.db, sessions=storage.sessions, attempts=storage.sign_in_attempts,
                  clock=config.clock)
-    init_app(app, service_name=SERVICE_NAME, service_url="/")
+    init_app(app, service_name=SERVICE_NAME, service_url="/", welsh=True)
+    from .words import register_words
+
+    register_words(app)
     serve_openapi(app, __name__)
     add_health_check(app, "database", lambda: _database_ok(state))
     register_routes(app)

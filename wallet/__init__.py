@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, g
 
 from passport_web.flask import add_health_check, init_app
+from passport_web.i18n import N_
 from passport_web.openapi import serve_openapi
 from passport_web.signin import init_sign_in
 from passport_web.sql import Database
@@ -17,9 +18,11 @@ from .config import WalletConfig
 from .service import WalletService
 from .storage import metadata, sessions, sign_in_attempts
 
-NAVIGATION_SIGNED_IN = [("Your training record", "/record"), ("Add training", "/add"),
-                        ("Share", "/share"), ("Print", "/paper"), ("Your account", "/account")]
-NAVIGATION_SIGNED_OUT = [("Sign in", "/sign-in"), ("Create an account", "/sign-up")]
+# Labels marked for translation (passport_web.i18n); the layout shows them in the page's language.
+NAVIGATION_SIGNED_IN = [(N_("Your training record"), "/record"), (N_("Add training"), "/add"),
+                        (N_("Share"), "/share"), (N_("Print"), "/paper"),
+                        (N_("Your account"), "/account")]
+NAVIGATION_SIGNED_OUT = [(N_("Sign in"), "/sign-in"), (N_("Create an account"), "/sign-up")]
 
 
 def create_app(config: WalletConfig | None = None, *, network=None) -> Flask:
@@ -30,7 +33,7 @@ def create_app(config: WalletConfig | None = None, *, network=None) -> Flask:
                       SESSION_COOKIE_NAME="wallet_session",
                       SESSION_COOKIE_SECURE=config.public_url.startswith("https://"))
     init_app(app, service_name="Skills Passport wallet", service_url="/",
-             navigation=NAVIGATION_SIGNED_OUT)
+             navigation=NAVIGATION_SIGNED_OUT, welsh=True)
     serve_openapi(app, __name__)
     if network is None:
         from passport_web.network import Network

@@ -669,7 +669,10 @@ class WalletService:
         row = self._row(account_id, credential_id)
         return encode_compact(_payload(row))
 
-    def paper_passport_pdf(self, account_id: str, *, actor: Actor | None = None) -> bytes:
+    def paper_passport_pdf(self, account_id: str, *, actor: Actor | None = None,
+                           words=None) -> bytes:
+        """The paper passport; ``words`` (wallet.paper.PaperWords) says it in the page's
+        language."""
         from passport_vc.qr import encode_compact
 
         from .paper import PaperItem, paper_passport
@@ -685,7 +688,7 @@ class WalletService:
             items.append(PaperItem(entry.title, entry.provider_name, entry.completed,
                                    entry.valid_until, entry.verdict.label,
                                    encode_compact(payload)))
-        pdf = paper_passport(account.name, account.did, items, made_at=now)
+        pdf = paper_passport(account.name, account.did, items, made_at=now, words=words)
         with self.db.transaction() as session:
             self._log(session, account_id, "paper-printed", "Paper passport made", actor)
         return pdf

@@ -3,6 +3,11 @@
 // training" page. Progressive enhancement: a page calls PassportQrCamera.attach(...) and the
 // camera section only appears when the browser has a camera API and WebAssembly; without them
 // the page's photo upload and paste forms still work.
+// Messages in the page's language: passport_web/i18n.py puts their translations in the page.
+function passportWord(text) {
+  const data = document.getElementById("passport-words");
+  try { return (data && JSON.parse(data.textContent)[text]) || text; } catch (error) { return text; }
+}
 (function () {
   "use strict";
 
@@ -86,7 +91,7 @@
           var hit = results.find(function (result) { return result.isValid && result.text; });
           if (hit) {
             stop();
-            say("Found a QR code, checking it…");
+            say(passportWord("Found a QR code, checking it…"));
             options.onFound(hit.text);
             return;
           }
@@ -99,7 +104,7 @@
 
     function start() {
       starting = true;
-      say("Starting the camera…");
+      say(passportWord("Starting the camera…"));
       // Chrome gives 640×480 unless asked; small codes need more pixels (QR.md).
       var constraints = { audio: false, video: {
         facingMode: { ideal: "environment" },
@@ -118,7 +123,7 @@
           running = true;
           starting = false;
           return video.play().then(function () {
-            say("Camera on. Hold the QR code in front of it, about 10 to 15 cm away.");
+            say(passportWord("Camera on. Hold the QR code in front of it, about 10 to 15 cm away."));
             scanFrame(values[1]);
           });
         })
@@ -130,11 +135,11 @@
           }, function () {});
           stop();
           if (error && (error.name === "NotAllowedError" || error.name === "SecurityError")) {
-            say("The camera could not be used because permission was not given. You can upload a photo of the QR code instead.");
+            say(passportWord("The camera could not be used because permission was not given. You can upload a photo of the QR code instead."));
           } else if (error && error.name === "NotFoundError") {
-            say("No camera was found. You can upload a photo of the QR code instead.");
+            say(passportWord("No camera was found. You can upload a photo of the QR code instead."));
           } else {
-            say("The camera could not be started. You can upload a photo of the QR code instead.");
+            say(passportWord("The camera could not be started. You can upload a photo of the QR code instead."));
           }
         });
     }
@@ -142,7 +147,7 @@
     startButton.addEventListener("click", function () {
       if (!running && !starting) { start(); }
     });
-    stopButton.addEventListener("click", function () { stop(); say("Camera stopped."); });
+    stopButton.addEventListener("click", function () { stop(); say(passportWord("Camera stopped.")); });
     // Let the camera go when the person leaves the page (its light goes off too).
     window.addEventListener("pagehide", function () { if (running || stream) { stop(); } });
   }

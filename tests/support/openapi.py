@@ -19,6 +19,8 @@ METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # Framework endpoints every service has that serve files, not JSON.
 ASSET_ENDPOINTS = frozenset({"static", "govuk_assets", "govuk_frontend", "zxing_assets",
                              "shared_static"})
+# Pages every service with Welsh has (passport_web.i18n): the header's language switch.
+SHARED_PAGE_ENDPOINTS = frozenset({"switch_language"})
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})\Z")
 
 format_checker = FormatChecker()
@@ -73,7 +75,8 @@ def route_coverage(app, document: dict, page_endpoint) -> Coverage:
     precedence is taken into account.
     """
     served = {(method, rule.endpoint) for rule in app.url_map.iter_rules()
-              if rule.endpoint not in ASSET_ENDPOINTS and not page_endpoint(rule.endpoint)
+              if rule.endpoint not in ASSET_ENDPOINTS | SHARED_PAGE_ENDPOINTS
+              and not page_endpoint(rule.endpoint)
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     adapter = app.url_map.bind("localhost")
     reached: set[tuple[str, str]] = set()

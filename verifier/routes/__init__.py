@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g
 
+from passport_web.i18n import N_
 from passport_web.signin import end_session, session_subject
 
 from .common import current_state
@@ -41,7 +42,7 @@ def register_routes(app: Flask) -> None:
     @app.context_processor
     def navigation() -> dict:
         user = g.get("user")
-        items = [("Check a certificate", "/")]
+        items = [(N_("Check a certificate"), "/")]  # the layout translates the labels
         if user is not None:
             items += [("Staff", "/staff"), ("Training matrix", "/matrix"),
                       ("Recognised providers", "/trust")]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from passport_vc.errors import AuthError, ConflictError, MalformedValueError
+from passport_web.i18n import N_
 from passport_web.signin import (
     begin_session,
     check_sign_in,
@@ -32,9 +34,9 @@ def sign_in_post():
     target = safe_next(request.form.get("next"))
     errors, status = {}, 400
     if not email.strip():
-        errors["email"] = "Enter your email address"
+        errors["email"] = N_("Enter your email address")
     if not password:
-        errors["password"] = "Enter your password"  # noqa: S105 (a message, not a secret)
+        errors["password"] = N_("Enter your password")  # noqa: S105 (a message, not a secret)
     if not errors:
         try:
             user = check_sign_in(email, lambda: accounts.authenticate(
@@ -99,5 +101,5 @@ def add_member():
         return render_template("verifier/team.html", users=accounts.list_users(
             state.db, user.organisation_id), roles=accounts.ROLES, errors=errors,
             values={key: form.get(key, "") for key in ("email", "name", "role")}), 400
-    flash(f"{form['name'].strip()} can now sign in", "success")
+    flash(gettext("%(name)s can now sign in", name=form["name"].strip()), "success")
     return redirect(url_for("accounts.team"), 303)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from passport_vc.errors import ConflictError, MalformedValueError, PassportError
+from passport_web.i18n import N_
 
 from .. import asc_wds, records
 from ..asc_wds_import import MAX_BYTES, ImportProblems, compare, read_training_file
@@ -104,7 +105,7 @@ def save_staff(staff_id: int):
     role_text = request.form.get("job_role", "").strip()
     job_role = form_int("job_role")
     if role_text and job_role is None:
-        return _staff_page(staff_id, {"job_role": "Choose a job role from the list"},
+        return _staff_page(staff_id, {"job_role": N_("Choose a job role from the list")},
                            request.form, 400)
     try:
         asc_wds.set_staff_asc_wds(state.db, user.organisation_id, staff_id,
@@ -144,7 +145,7 @@ def save_role():
     state, user = current_state(), current_user()
     job_role = form_int("job_role")
     if job_role is None:
-        return _roles_page("", {"job_role": "Choose a job role from the list"}, 400)
+        return _roles_page("", {"job_role": N_("Choose a job role from the list")}, 400)
     topics = None if request.form.get("action") == "defaults" else \
         request.form.getlist("topics")
     try:
@@ -169,8 +170,8 @@ def import_file():
     upload = request.files.get("training_file")
     if upload is None or not upload.filename:
         return render_template("verifier/asc_wds_import.html", workers=None, problems=[],
-                               more=0, errors={"training_file": "Choose your ASC-WDS training "
-                                                               "file"}), 400
+                               more=0, errors={"training_file": N_("Choose your ASC-WDS "
+                                                                  "training file")}), 400
     try:
         lines = read_training_file(upload.read(MAX_BYTES + 1), _today())
     except ImportProblems as error:

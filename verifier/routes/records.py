@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 
 from passport_vc.errors import MalformedValueError
+from passport_web.i18n import course_name
 
 from .. import asc_wds, records
 from .common import current_state, current_user, form_int, login_required, manager_required
@@ -35,7 +37,7 @@ def add_staff():
         return render_template("verifier/staff.html", staff=records.list_staff(
             state.db, user.organisation_id), errors={error.path or "name": error.detail},
             values=request.form), 400
-    flash(f"Added {request.form.get('name', '').strip()}", "success")
+    flash(gettext("Added %(name)s", name=request.form.get("name", "").strip()), "success")
     return redirect(url_for("records.staff_list"), 303)
 
 
@@ -94,8 +96,10 @@ def recheck():
     state, user = current_state(), current_user()
     count, changes = records.recheck(state.db, state.service, user.organisation_id,
                                      state.service.clock)
-    flash(f"Checked {count} saved certificate{'' if count == 1 else 's'} again: "
-          + (f"{len(changes)} changed" if changes else "nothing changed"), "success")
+    flash(ngettext("Checked %(num)d saved certificate again", "Checked %(num)d saved "
+                   "certificates again", count) + ": "
+          + (gettext("%(num)s changed", num=len(changes)) if changes
+             else gettext("nothing changed")), "success")
     return render_template("verifier/matrix.html", matrix=_matrix(), changes=changes)
 
 
@@ -124,8 +128,9 @@ def save_topics():
         if months_text:
             if not (months_text.isascii() and months_text.isdigit() and len(months_text) < 4) \
                     or not 1 <= int(months_text) <= 120:
-                errors[f"months-{key}"] = (f"{title}: enter a number of months from 1 to 120, "
-                                           "or leave it empty if it never needs refreshing")
+                errors[f"months-{key}"] = gettext(
+                    "%(title)s: enter a number of months from 1 to 120, or leave it empty if "
+                    "it never needs refreshing", title=course_name(title))
                 continue
             months = int(months_text)
         wanted.append((key, required, months, title))

@@ -6,8 +6,10 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from passport_vc.errors import PassportError
+from passport_web.i18n import N_, course_name
 
 from ..photo import read_qr_from_photo
 from ..records import list_staff, load_check, save_check, save_record
@@ -82,9 +84,9 @@ def _given() -> tuple[str, str | bytes, str]:
         return "payload", payload, "text"
     field = request.form.get("form", "payload")
     field = field if field in ("photo", "credential_file", "payload") else "payload"
-    message = {"photo": "Choose a photo of the QR code",
-               "credential_file": "Choose a certificate file"}.get(
-        field, "Paste the link, the QR code text or the certificate")
+    message = {"photo": N_("Choose a photo of the QR code"),
+               "credential_file": N_("Choose a certificate file")}.get(
+        field, N_("Paste the link, the QR code text or the certificate"))
     raise _FieldError(field, message)
 
 
@@ -102,8 +104,8 @@ def check():
     try:
         field, given, source = _given()
         if isinstance(given, bytes) and len(given) > MAX_FILE_BYTES:
-            raise _FieldError(field, "The file is larger than 512 KB, so it is not a "
-                              "certificate")
+            raise _FieldError(field, N_("The file is larger than 512 KB, so it is not a "
+                              "certificate"))
         asked = _request_code()
         outcome = state.service.check(
             given, organisation_id=user.organisation_id if user else None, source=source,
@@ -150,5 +152,6 @@ def save(check_id: str):
         return redirect(url_for("scan.result", check_id=check_id), 303)
     save_record(state.db, user.organisation_id, user.id, staff_id, outcome.credentials[index],
                 state.service.clock)
-    flash(f"Saved {outcome.credentials[index].title} to the staff member's record", "success")
+    flash(gettext("Saved %(training)s to the staff member's record",
+                  training=course_name(outcome.credentials[index].title)), "success")
     return redirect(url_for("records.staff_member", staff_id=staff_id), 303)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from passport_vc.errors import ConflictError, MalformedValueError
 from passport_vc.trust import RECOGNITIONS
@@ -40,7 +41,8 @@ def add_entry():
                                 note=request.form.get("note", ""), clock=state.service.clock)
     except (MalformedValueError, ConflictError) as error:
         return _page({error.path or "did": error.detail}, request.form, 400)
-    flash(f"{request.form.get('name', '').strip()} is now on your list", "success")
+    flash(gettext("%(name)s is now on your list", name=request.form.get("name", "").strip()),
+          "success")
     return redirect(url_for("trust.trust_list"), 303)
 
 

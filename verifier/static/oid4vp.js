@@ -1,6 +1,11 @@
 // The asking page: ask the verifier every few seconds whether the worker's wallet has answered,
 // and show the result as soon as it has. Without JavaScript the "Check for the answer" button
 // does the same by reloading the page.
+// Messages in the page's language: passport_web/i18n.py puts their translations in the page.
+function passportWord(text) {
+  const data = document.getElementById("passport-words");
+  try { return (data && JSON.parse(data.textContent)[text]) || text; } catch (error) { return text; }
+}
 (function () {
   "use strict";
   var box = document.getElementById("oid4vp-waiting");
@@ -17,7 +22,7 @@
         if (!status) { stopped = true; return; }
         if (status.answered && status.result_url) {
           stopped = true;
-          if (message) { message.textContent = "The answer has arrived. Opening the result."; }
+          if (message) { message.textContent = passportWord("The answer has arrived. Opening the result."); }
           window.location.assign(status.result_url);
         } else if (status.expired) {
           stopped = true;
@@ -28,6 +33,6 @@
       })
       .catch(function () { window.setTimeout(poll, 5000); });
   }
-  if (message) { message.textContent = "Waiting for the worker's wallet to answer. This page will show the result by itself."; }
+  if (message) { message.textContent = passportWord("Waiting for the worker's wallet to answer. This page will show the result by itself."); }
   window.setTimeout(poll, 2000);
 })();

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from passport_vc.errors import PassportError
+from passport_web.i18n import N_
 from passport_web.signin import check_sign_in, end_every_session, end_session, remember_device
 from passport_web.signin import safe_next as safe_local_next
 
@@ -123,13 +124,15 @@ def activity(wallet):
 
 
 ACTIVITY_LABELS = {
-    "account-created": "made the account", "recovered": "signed in with a recovery code",
-    "recovery-codes": "made new recovery codes", "credential-added": "added",
-    "credential-removed": "removed", "share-created": "shared", "share-revoked": "stopped a link",
-    "paper-printed": "printed a paper copy", "exported": "downloaded the files",
-    "backup-made": "made a backup", "restored": "restored a backup",
-    "helper-added": "let someone help", "helper-removed": "stopped a helper",
-    "helper-viewed": "looked at the record", "passkey-added": "added a passkey",
-    "passkey-removed": "removed a passkey", "passkey-sign-in": "signed in with a passkey",
-    "passkey-refused": "a passkey was refused (it may have been copied)",
-    "shared": "shared", "reminders": "changed email reminders"}
+    "account-created": N_("made the account"),
+    "recovered": N_("signed in with a recovery code"),
+    "recovery-codes": N_("made new recovery codes"), "credential-added": N_("added"),
+    "credential-removed": N_("removed"), "share-created": N_("shared"),
+    "share-revoked": N_("stopped a link"),
+    "paper-printed": N_("printed a paper copy"), "exported": N_("downloaded the files"),
+    "backup-made": N_("made a backup"), "restored": N_("restored a backup"),
+    "helper-added": N_("let someone help"), "helper-removed": N_("stopped a helper"),
+    "helper-viewed": N_("looked at the record"), "passkey-added": N_("added a passkey"),
+    "passkey-removed": N_("removed a passkey"), "passkey-sign-in": N_("signed in with a passkey"),
+    "passkey-refused": N_("a passkey was refused (it may have been copied)"),
+    "shared": N_("shared"), "reminders": N_("changed email reminders")}

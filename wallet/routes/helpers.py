@@ -5,8 +5,10 @@ Everything a helper does is written to the worker's activity log."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from passport_vc.errors import MalformedValueError, NotFoundError, PassportError
+from passport_web.i18n import format_day
 
 from ..service import SCOPES
 from .common import current_account_id, field_errors, service, status_of, wallet_page
@@ -44,8 +46,8 @@ def add_helper(wallet):
                                            days=days)
     except PassportError as error:
         return _page(wallet, field_errors(error, "helper"), form, status_of(error))
-    flash(f"{grant['helper_name']} can now help you until "
-          f"{grant['expires_at']:%-d %B %Y}.", "success")
+    flash(gettext("%(name)s can now help you until %(date)s.", name=grant["helper_name"],
+                  date=format_day(grant["expires_at"])), "success")
     return redirect(url_for("helpers.helpers_page"))
 
 
@@ -73,7 +75,8 @@ def start_helping(worker_id: str):
     actor = service().act_for(me, worker_id, "view")  # 404 unless a live grant exists
     session["acting_for"] = worker_id
     service().note_helper_view(worker_id, actor, "Started helping")
-    flash(f"You are now helping {service().account(worker_id).name}.", "success")
+    flash(gettext("You are now helping %(name)s.", name=service().account(worker_id).name),
+          "success")
     return redirect(url_for("record.record_page"))
 
 

@@ -4,8 +4,10 @@ download of every credential as plain files."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 
 from passport_vc.errors import MalformedValueError, PassportError
+from passport_web.i18n import course_name, format_day
 
 from .common import field_errors, service, status_of, wallet_page
 
@@ -28,7 +30,11 @@ def paper(wallet):
 @blueprint.get("/paper/skills-passport.pdf")
 @wallet_page("present")
 def paper_pdf(wallet):
-    data = service().paper_passport_pdf(wallet.owner_id, actor=wallet.actor)
+    from ..paper import PaperWords
+
+    words = PaperWords(text=gettext, day=lambda value: format_day(value) or "-",
+                       course=course_name)
+    data = service().paper_passport_pdf(wallet.owner_id, actor=wallet.actor, words=words)
     return _attachment(data, "application/pdf", "skills-passport.pdf")
 
 
@@ -79,6 +85,7 @@ def restore(wallet):
             errors = {"restore_passphrase": error.detail}
         return render_template("wallet/backup.html", empty=True, errors=errors), \
             status_of(error)
-    flash(f"Your backup is restored: {count} training record{'s' if count != 1 else ''} and "
-          "your wallet key.", "success")
+    flash(ngettext("Your backup is restored: %(num)d training record and your wallet key.",
+                   "Your backup is restored: %(num)d training records and your wallet key.",
+                   count), "success")
     return redirect(url_for("record.record_page"))

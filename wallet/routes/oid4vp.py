@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, session
 
 from passport_vc.errors import PassportError
+from passport_web.i18n import N_
 
 from ..oid4vp import VpRequest, answer_request, asker_of, read_request
 from .common import service, status_of, wallet_page
@@ -63,8 +64,8 @@ def paste(wallet):
 def read(wallet):
     text = request.form.get("request", "").strip()
     if not text:
-        return _paste_page({"request": "Paste the employer's request. It starts with "
-                                       "openid4vp://"}, text, 400)
+        return _paste_page({"request": N_("Paste the employer's request. It starts with "
+                                          "openid4vp://")}, text, 400)
     try:
         asked = read_request(service(), text)
     except PassportError as error:
@@ -82,8 +83,8 @@ def send(wallet):
         return _paste_page({"request": error.detail}, "", 400)
     chosen = request.form.getlist("credentials")
     if not chosen:
-        return _consent_page(wallet, asked, {"credentials": "Choose at least one training "
-                                                           "record to send"}, [], 400)
+        return _consent_page(wallet, asked, {"credentials": N_("Choose at least one training "
+                                                              "record to send")}, [], 400)
     try:
         answered = answer_request(service(), wallet.owner_id, asked, chosen, actor=wallet.actor,
                                   show=request.form.getlist("show"))

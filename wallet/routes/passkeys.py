@@ -25,6 +25,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -147,7 +148,8 @@ def add():
     name = _text(body, "name", 200)
     passkey = passkeys().finish_add(account_id, session.pop(ADD_CEREMONY, None),
                                     body.get("credential"), name)
-    flash(f"Passkey added: {passkey.name}. You can now use it to sign in.", "success")
+    flash(gettext("Passkey added: %(name)s. You can now use it to sign in.", name=passkey.name),
+          "success")
     response = jsonify({"id": passkey.id, "name": passkey.name,
                         "createdAt": format_datetime(passkey.created_at)})
     response.status_code = 201
@@ -191,5 +193,6 @@ def remove(wallet, passkey_id: str):
         status = int(error.to_problem().get("status", 400))
         return render_template("wallet/passkey_remove.html", passkey=passkey,
                                needs_password=True, errors={"password": error.detail}), status
-    flash(f"Passkey removed: {passkey.name}. It can no longer be used to sign in.", "success")
+    flash(gettext("Passkey removed: %(name)s. It can no longer be used to sign in.",
+                  name=passkey.name), "success")
     return redirect(url_for("accounts.account_page"))

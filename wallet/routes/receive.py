@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from passport_vc.baking import baked_credential
 from passport_vc.errors import MalformedValueError, PassportError
+from passport_web.i18n import N_, course_name
 
 from ..offers import TxCodeRequired
 from .common import service, status_of, wallet_page
@@ -21,13 +23,16 @@ MAX_PHOTO_PIXELS = 40_000_000
 def _added(stored: list) -> None:
     for item in stored:
         if item.duplicate:
-            flash(f"You already have {item.title} in your record, so it was not added again.",
-                  "info")
+            flash(gettext("You already have %(title)s in your record, so it was not added "
+                          "again.", title=course_name(item.title)), "info")
         elif item.verdict.state in ("valid", "due-soon", "status-unknown"):
-            flash(f"{item.title} was added to your record.", "success")
+            flash(gettext("%(title)s was added to your record.", title=course_name(item.title)),
+                  "success")
         else:
-            flash(f"{item.title} was added, but it is {item.verdict.label.lower()}: "
-                  f"{item.verdict.message}", "info")
+            flash(gettext("%(title)s was added, but it is %(state)s: %(detail)s",
+                          title=course_name(item.title),
+                          state=gettext(item.verdict.label).lower(),
+                          detail=item.verdict.message), "info")
 
 
 def _page(errors: dict, form: dict, status: int = 200, *, need_code: str | None = None):
@@ -49,12 +54,12 @@ def add_offer(wallet):
     offer = request.form.get("offer", "").strip()
     tx_code = request.form.get("tx_code", "").strip() or None
     if not offer:
-        return _page({"offer": "Paste the offer link from your training provider"},
+        return _page({"offer": N_("Paste the offer link from your training provider")},
                      {"offer": offer}, 400)
     try:
         stored = service().accept_offer(wallet.owner_id, offer, tx_code, actor=wallet.actor)
     except TxCodeRequired as error:
-        errors = {"tx_code": "Enter the code"} if tx_code is None and request.form.get(
+        errors = {"tx_code": N_("Enter the code")} if tx_code is None and request.form.get(
             "asked_code") else {}
         return _page(errors, {"offer": offer}, 400 if errors else 200, need_code=error.detail)
     except PassportError as error:
@@ -71,7 +76,7 @@ def add_offer(wallet):
 def add_text(wallet):
     text = request.form.get("text", "")
     if not text.strip():
-        return _page({"text": "Paste the certificate text or the offer link"}, {}, 400)
+        return _page({"text": N_("Paste the certificate text or the offer link")}, {}, 400)
     try:
         stored = service().receive_text(wallet.owner_id, text, source="paste",
                                         actor=wallet.actor)
@@ -88,7 +93,7 @@ def add_text(wallet):
 def add_file(wallet):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _page({"file": "Choose a certificate file (.json or .jwt)"}, {}, 400)
+        return _page({"file": N_("Choose a certificate file (.json or .jwt)")}, {}, 400)
     data = upload.read(MAX_UPLOAD + 1)
     try:
         if len(data) > MAX_UPLOAD:
@@ -117,7 +122,7 @@ def add_file(wallet):
 def add_photo(wallet):
     upload = request.files.get("photo")
     if upload is None or not upload.filename:
-        return _page({"photo": "Choose a photo of the QR code"}, {}, 400)
+        return _page({"photo": N_("Choose a photo of the QR code")}, {}, 400)
     try:
         text = _decode_qr_photo(upload.read(2 * 1024 * 1024))
         stored = service().receive_text(wallet.owner_id, text, source="qr", actor=wallet.actor)

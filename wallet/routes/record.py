@@ -3,15 +3,41 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext, ngettext
 
 from passport_vc.qr import MAX_PAPER_VERSION, qr_matrix_version, qr_svg
+from passport_web.i18n import N_, course_name
 
 from .common import service, wallet_page
 
 blueprint = Blueprint("record", __name__)
 
-CHECK_LABELS = {"structure": "Format", "proof": "Signature", "issuer_binding": "Provider's key",
-                "validity": "Dates", "status": "Revoked or suspended", "schema": "Data"}
+CHECK_LABELS = {"structure": N_("Format"), "proof": N_("Signature"),
+                "issuer_binding": N_("Provider's key"), "validity": N_("Dates"),
+                "status": N_("Revoked or suspended"), "schema": N_("Data")}
+
+# The certificate page's detail names (schemas.summary keys, as the page writes them).
+DETAIL_NAMES = (
+    N_("Description"),
+    N_("Achievement id"),
+    N_("Achievement type"),
+    N_("Standard"),
+    N_("Refresh months"),
+    N_("Ofqual number"),
+    N_("Rqf level"),
+    N_("Credits"),
+    N_("Learning hours"),
+    N_("Awarding organisation"),
+    N_("Oliver mcgowan tier"),
+    N_("Criteria"),
+    N_("Assessment method"),
+    N_("Delivery mode"),
+    N_("Hours"),
+    N_("Replaces"),
+    N_("Renews"),
+    N_("Evidence"),
+)
+
 
 
 @blueprint.get("/record")
@@ -111,7 +137,8 @@ def show_some(wallet, credential_id: str):
 @wallet_page("view")
 def check_one(wallet, credential_id: str):
     done = service().recheck(wallet.owner_id, credential_id)
-    flash(f"Checked again: {done[0].verdict.label}.", "success")
+    flash(gettext("Checked again: %(result)s.", result=gettext(done[0].verdict.label)),
+          "success")
     return redirect(url_for("record.details", credential_id=credential_id))
 
 
@@ -119,8 +146,8 @@ def check_one(wallet, credential_id: str):
 @wallet_page("view")
 def check_all(wallet):
     done = service().recheck(wallet.owner_id)
-    flash(f"Checked {len(done)} training record{'s' if len(done) != 1 else ''} again.",
-          "success")
+    flash(ngettext("Checked %(num)d training record again.",
+                   "Checked %(num)d training records again.", len(done)), "success")
     return redirect(url_for("record.record_page"))
 
 
@@ -133,5 +160,6 @@ def remove(wallet, credential_id: str):
     if request.method == "GET":
         return render_template("wallet/remove.html", item=item)
     service().remove_credential(wallet.owner_id, credential_id, actor=wallet.actor)
-    flash(f"{item['row']['title']} was removed from your record.", "success")
+    flash(gettext("%(title)s was removed from your record.",
+                  title=course_name(item["row"]["title"])), "success")
     return redirect(url_for("record.record_page"))

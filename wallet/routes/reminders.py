@@ -31,7 +31,9 @@ def settings(wallet):
         return render_template("wallet/reminders.html", form=form,
                                errors=field_errors(error, "email"),
                                days=days_text(service().config.reminder_days)), status_of(error)
-    flash("We will email you before your training runs out." if form["reminders"] == "on"
-          else "We will not email you reminders.", "success")
+    if form["reminders"] == "on":
+        flash("We will email you before your training runs out.", "success")
+    else:
+        flash("We will not email you reminders.", "success")
     return redirect(url_for("accounts.account_page"))
 

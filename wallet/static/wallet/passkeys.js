@@ -3,12 +3,17 @@
 // hidden and the password form is the way in. No inline script (CSP): this file is loaded by
 // sign_in.html and account.html. Each POST sends the CSRF token from
 // <meta name="csrf-token"> in the X-CSRFToken header (Flask-WTF checks it).
+// Messages in the page's language: passport_web/i18n.py puts their translations in the page.
+function passportWord(text) {
+  const data = document.getElementById("passport-words");
+  try { return (data && JSON.parse(data.textContent)[text]) || text; } catch (error) { return text; }
+}
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 const supported = window.isSecureContext && typeof window.PublicKeyCredential === "function"
   && !!navigator.credentials;
 
-const GENERAL_PROBLEM = "Something went wrong. Try again, or sign in with your password.";
+const GENERAL_PROBLEM = passportWord("Something went wrong. Try again, or sign in with your password.");
 
 // --- base64url <-> bytes (the server sends and expects the WebAuthn JSON forms) ------------
 function toBytes(text) {
@@ -83,13 +88,13 @@ async function post(url, body) {
 function explain(error) {
   switch (error?.name) {
     case "NotAllowedError":
-      return "The passkey was not used. This happens if you cancel, or wait too long. Try again.";
+      return passportWord("The passkey was not used. This happens if you cancel, or wait too long. Try again.");
     case "InvalidStateError":
-      return "This phone or computer already has a passkey for your account.";
+      return passportWord("This phone or computer already has a passkey for your account.");
     case "SecurityError":
-      return "Passkeys do not work on this web address. Sign in with your password.";
+      return passportWord("Passkeys do not work on this web address. Sign in with your password.");
     case "AbortError":
-      return "The passkey request was stopped. Try again.";
+      return passportWord("The passkey request was stopped. Try again.");
     default:
       return error?.message || GENERAL_PROBLEM;
   }
