@@ -126,7 +126,6 @@ class Verifier:
             self._verify_credential_sd_jwt(token, result)
 
     def _verify_credential_vc_sd_jwt(self, token: str, result: VerificationResult) -> None:
-        from .model import validate_credential
         from .proofs.vc_sd_jwt import verify_vc_sd_jwt
 
         result.facts["format"] = "vc+sd-jwt"
@@ -138,18 +137,10 @@ class Verifier:
             result.failed("proof", error)
             return
         document = verified.document
-        result.document = document
-        result.facts.update(verification_method=verified.kid,
-                            cryptosuite=verified.header.get("alg"),
-                            disclosed=verified.disclosed, withheld=verified.withheld)
-        try:
-            result.facts["version"] = validate_credential(document, purpose="verify")
-            result.facts["issuer"] = issuer_id(document)
-        except PassportError as error:
-            result.failed("structure", error)
+        result.facts.update(disclosed=verified.disclosed, withheld=verified.withheld)
+        if not self._secured_structure(document, verified.kid, verified.header.get("alg"),
+                                       result):
             return
-        result.passed("structure", "The credential is well formed")
-        result.passed("proof", "The signature is valid", alg=verified.header.get("alg"))
         if not self._binding_for(verified.kid, result.facts["issuer"], "assertionMethod",
                                  "issuer_binding", result):
             return
@@ -186,7 +177,6 @@ class Verifier:
         self._check_common(document, result, now)
 
     def _verify_credential_jwt(self, token: str, result: VerificationResult) -> None:
-        from .model import validate_credential
         from .proofs.jose import verify_vc_jwt
 
         result.facts["format"] = "jwt_vc"
@@ -203,17 +193,9 @@ class Verifier:
             result.failed("proof", error)
             return
         document = verified.payload
-        result.document = document
-        result.facts["verification_method"] = verified.kid
-        result.facts["cryptosuite"] = verified.header.get("alg")
-        try:
-            result.facts["version"] = validate_credential(document, purpose="verify")
-            result.facts["issuer"] = issuer_id(document)
-        except PassportError as error:
-            result.failed("structure", error)
+        if not self._secured_structure(document, verified.kid, verified.header.get("alg"),
+                                       result):
             return
-        result.passed("structure", "The credential is well formed")
-        result.passed("proof", "The signature is valid", alg=verified.header.get("alg"))
         self._binding_for(verified.kid, result.facts["issuer"], "assertionMethod",
                           "issuer_binding", result)
         self._check_common(document, result, now)
@@ -327,7 +309,6 @@ class Verifier:
             result.passed("status", "The provider has not revoked this badge")
 
     def _verify_credential_cose(self, data: bytes, result: VerificationResult) -> None:
-        from .model import validate_credential
         from .proofs.cose import verify_cose
 
         result.facts["format"] = "cose_vc"
@@ -338,22 +319,32 @@ class Verifier:
             result.failed("proof", error)
             return
         document = verified.document
-        result.document = document
-        result.facts["verification_method"] = verified.kid
-        result.facts["cryptosuite"] = verified.algorithm
-        try:
-            result.facts["version"] = validate_credential(document, purpose="verify")
-            result.facts["issuer"] = issuer_id(document)
-        except PassportError as error:
-            result.failed("structure", error)
+        if not self._secured_structure(document, verified.kid, verified.algorithm, result):
             return
-        result.passed("structure", "The credential is well formed")
-        result.passed("proof", "The signature is valid", alg=verified.algorithm)
         self._binding_for(verified.kid, result.facts["issuer"], "assertionMethod",
                           "issuer_binding", result)
         self._check_common(document, result, now)
 
     # --- shared checks --------------------------------------------------------------------------
+    @staticmethod
+    def _secured_structure(document: dict, kid: str, algorithm: str | None,
+                           result: VerificationResult) -> bool:
+        """After an enveloping signature (JOSE, COSE, SD-JWT) checked out: the document it
+        secured must be a well-formed credential. Records the facts; False if it is not."""
+        from .model import validate_credential
+
+        result.document = document
+        result.facts.update(verification_method=kid, cryptosuite=algorithm)
+        try:
+            result.facts["version"] = validate_credential(document, purpose="verify")
+            result.facts["issuer"] = issuer_id(document)
+        except PassportError as error:
+            result.failed("structure", error)
+            return False
+        result.passed("structure", "The credential is well formed")
+        result.passed("proof", "The signature is valid", alg=algorithm)
+        return True
+
     def _resolve_key(self, verification_method: str) -> PublicKey:
         method, _document = self.resolver.resolve_verification_method(verification_method)
         return method.public_key
