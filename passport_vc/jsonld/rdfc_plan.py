@@ -4,7 +4,9 @@ Every document of a shape (shapes.py) has the same quads with different values i
 and its blank nodes sit at the same places: values never become blank nodes (a value starting
 with ``_:`` keeps the document off the shape cache). So what RDFC-1.0 §4.4–4.6 computes from the
 structure alone — which quads mention which blank node, and each such quad's line with the
-node itself as ``_:a`` and any other as ``_:z`` — is prepared once, as format strings.
+node itself as ``_:a`` and any other as ``_:z`` — is prepared once, as one generated function
+per step that builds every line in a single expression (only quad and label *indexes* go into
+the generated source, never a term or a value, so nothing from a document can change the code).
 
 Per document only the values change, so the first-degree hashes (§4.6) are still computed from
 the document's own quads, every time. When they are all different, §4.4 issues the canonical
@@ -23,10 +25,12 @@ from collections.abc import Sequence
 
 from .rdfc import Quad, prepared_labels
 
+_HASHES = {"sha256": hashlib.sha256, "sha384": hashlib.sha384}
 
-def _line_format(quad: Sequence[object], blank_fields: dict[str, str]) -> str:
-    """A str.format pattern for one quad's N-Quads line: ``{0}``…``{3}`` are the quad's own
-    tokens, blank nodes are replaced by the text ``blank_fields`` gives for them."""
+
+def _line_source(index: int, quad: Sequence[object], blank_fields: dict[str, str]) -> str:
+    """Source of an f-string for one quad's N-Quads line: ``Q[index][n]`` is the quad's own
+    n-th token, a blank node is replaced by the source ``blank_fields`` gives for it."""
     parts = []
     for position, term in enumerate(quad):
         if position == 3 and term == "":
@@ -34,8 +38,14 @@ def _line_format(quad: Sequence[object], blank_fields: dict[str, str]) -> str:
         if isinstance(term, str) and term.startswith("_:"):
             parts.append(blank_fields[term])
         else:
-            parts.append(f"{{{position}}}")
-    return " ".join(parts) + " .\n"
+            parts.append(f"{{Q[{index}][{position}]}}")
+    return 'f"' + " ".join(parts) + ' .\\n"'
+
+
+def _function(body: str):
+    namespace: dict[str, object] = {}
+    exec(f"def step(Q, L):\n    return {body}\n", namespace)  # noqa: S102 - indexes only
+    return namespace["step"]
 
 
 class RdfcPlan:
@@ -58,16 +68,19 @@ class RdfcPlan:
                         mentions[term].append(index)
         self.blanks = tuple(blanks)
         self.mentions = tuple(tuple(mentions[blank]) for blank in blanks)
-        # §4.6: per blank node, per quad mentioning it, the line with _:a for it, _:z others.
-        self.first_degree = tuple(
-            tuple((index, _line_format(template[index],
-                                       {other: ("_:a" if other == blank else "_:z")
-                                        for other in blanks}))
-                  for index in mentions[blank])
-            for blank in blanks)
-        # Final lines: blank node number i is the (i)th entry of the labels argument ({4[i]}).
-        fields = {blank: f"{{4[{number}]}}" for number, blank in enumerate(blanks)}
-        self.output = tuple(_line_format(quad, fields) for quad in template)
+        # §4.6: per blank node, the sorted text of every quad mentioning it, with _:a for the
+        # node itself and _:z for any other.
+        per_blank = []
+        for blank in blanks:
+            fields = {other: ("_:a" if other == blank else "_:z") for other in blanks}
+            lines = ", ".join(_line_source(index, template[index], fields)
+                              for index in mentions[blank])
+            per_blank.append(f'"".join(sorted([{lines}]))')
+        self.first_degree = _function("(" + "".join(text + ", " for text in per_blank) + ")")
+        # Final lines: blank node number i gets the i-th canonical label, L[i].
+        fields = {blank: f"{{L[{number}]}}" for number, blank in enumerate(blanks)}
+        self.output = _function("[" + ", ".join(_line_source(index, quad, fields)
+                                                for index, quad in enumerate(template)) + "]")
         self.needs_dedupe = _may_coincide(template)
 
     def canonicalize(self, quads: Sequence[Quad], hash_name: str = "sha256") -> str | None:
@@ -75,10 +88,11 @@ class RdfcPlan:
             return None
         if self.needs_dedupe and len(set(quads)) != len(quads):
             return None  # duplicates: RDFC removes them; the full path does that
-        digests = []
-        for lines in self.first_degree:
-            text = "".join(sorted([pattern.format(*quads[index]) for index, pattern in lines]))
-            digests.append(hashlib.new(hash_name, text.encode("utf-8")).hexdigest())
+        digest_of = _HASHES.get(hash_name)
+        if digest_of is None:
+            return None
+        digests = [digest_of(text.encode("utf-8")).hexdigest()
+                   for text in self.first_degree(quads, None)]
         if len(set(digests)) == len(digests):
             labels = [""] * len(digests)
             for rank, number in enumerate(sorted(range(len(digests)),
@@ -92,8 +106,7 @@ class RdfcPlan:
             issued = prepared_labels(list(quads), hash_name, blank_to_quads,
                                      dict(zip(self.blanks, digests, strict=True)))
             labels = [issued[blank] for blank in self.blanks]
-        lines = [pattern.format(*quad, labels)
-                 for pattern, quad in zip(self.output, quads, strict=True)]
+        lines = self.output(quads, labels)
         lines.sort()
         return "".join(lines)
 
@@ -102,6 +115,18 @@ def _may_coincide(template: Sequence[Sequence[object]]) -> bool:
     """True unless every pair of template quads differs in a position where both are fixed
     text (then no choice of values can make two quads equal)."""
     quads = [tuple(term if isinstance(term, str) else None for term in quad) for quad in template]
+    # Quads with different fixed predicates can never coincide: compare within each group.
+    groups: dict[object, list[tuple]] = {}
+    for quad in quads:
+        groups.setdefault(quad[1], []).append(quad)
+    slot_predicates = groups.pop(None, [])
+    for group in groups.values():
+        if _pair_may_coincide(group + slot_predicates):
+            return True
+    return _pair_may_coincide(slot_predicates)
+
+
+def _pair_may_coincide(quads: list[tuple]) -> bool:
     for first in range(len(quads)):
         for second in range(first + 1, len(quads)):
             if all(a is None or b is None or a == b for a, b in zip(quads[first], quads[second],
