@@ -18,7 +18,6 @@ the database itself refuses a reused index, even across concurrent writers.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -39,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from passport_vc.json_text import compact_json
 from passport_web.sessions import attempts_table, sessions_table
 
 metadata = MetaData()
@@ -285,7 +285,7 @@ def as_date(value: date | datetime | str | None) -> date | None:
 
 
 def dumps(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return compact_json(value)
 
 
 def provider_by_slug(session: Session, slug: str):

@@ -6,6 +6,8 @@ import json
 import math
 import re
 
+import orjson
+
 from .errors import ParsingError, TooLargeError
 
 MAX_INPUT_BYTES = 512 * 1024
@@ -19,6 +21,17 @@ SD_JWT_PATTERN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*~"
 # JSON may escape half of a UTF-16 pair ("\ud800"); Python keeps it as a lone surrogate, which
 # is not text and makes every later UTF-8 encode (hashing, canonicalization, storage) fail.
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def compact_json(value: object, *, sort_keys: bool = False) -> str:
+    """``json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=…)``, written by
+    orjson (the same text for finite JSON data, several times faster); anything orjson will not
+    write (integers beyond 64 bits, lone surrogates, keys that are not strings) goes to
+    ``json``. Not for values that may hold NaN or infinities: orjson writes those as null."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)
 
 
 def _check_text(text: str) -> None:

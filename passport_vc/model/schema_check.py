@@ -17,7 +17,6 @@ give the same verdict on changed documents.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Iterator, Mapping
 
@@ -29,6 +28,7 @@ from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT202012, specification_with
 
 from ..errors import ConfigError
+from ..json_text import compact_json
 from .values import as_list
 
 SCHEMA_TYPES = frozenset({"JsonSchema", "1EdTechJsonSchemaValidator2019",
@@ -152,7 +152,7 @@ def _valid_fast(store: SchemaStore, schema_id: str, document: dict) -> bool:
             return False
     except (ValueError, TypeError, OverflowError):
         return False
-    return _ENGINES_DISAGREE.search(json.dumps(document)) is None
+    return _ENGINES_DISAGREE.search(compact_json(document)) is None
 
 
 def json_path(parts) -> str:
