@@ -14,6 +14,7 @@ DID = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._:%#-]+\Z")
 MAX_NAME = 200
 MAX_TEXT = 500
 EARLIEST_COMPLETION = date(1980, 1, 1)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 CORRECTABLE = ("course_key", "subject_name", "subject_email", "holder_did", "completed",
                "assessment_method", "delivery_mode", "hours", "evidence")
 
@@ -74,7 +75,12 @@ def clean_completed(value: object, today: date) -> date:
     if isinstance(value, str):
         text = value.strip()
         parsed = None
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        if _ISO_DATE.fullmatch(text):  # the usual form, without strptime's cost
+            try:
+                parsed = date.fromisoformat(text)
+            except ValueError:
+                parsed = None  # e.g. 2026-02-30: the patterns below refuse it the same way
+        for pattern in () if parsed else ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
             try:
                 parsed = datetime.strptime(text, pattern).date()
                 break

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 
 Clock = Callable[[], datetime]
 
@@ -21,10 +22,19 @@ def fixed_clock(when: datetime | str) -> Clock:
 
 def parse_datetime(text: str) -> datetime:
     """Parse an XML Schema dateTimeStamp as used by VC (``Z`` or offset required)."""
+    if not isinstance(text, str) or len(text) > 64:
+        from .errors import MalformedValueError
+
+        raise MalformedValueError(f"Expected a date and time, got {text!r:.80}")
+    return _parse_datetime(text)
+
+
+# Bounded memo: a batch signs and checks the same few moments over and over (issuance, valid
+# from/until, the proof's created); a datetime is immutable, so sharing one is safe.
+@lru_cache(maxsize=4096)
+def _parse_datetime(text: str) -> datetime:
     from .errors import MalformedValueError
 
-    if not isinstance(text, str) or len(text) > 64:
-        raise MalformedValueError(f"Expected a date and time, got {text!r:.80}")
     value = text.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
@@ -41,4 +51,12 @@ def parse_datetime(text: str) -> datetime:
 
 def format_datetime(moment: datetime) -> str:
     """Format as an XML Schema dateTimeStamp in UTC, seconds precision (``...Z``)."""
+    if moment.tzinfo is None:  # naive means local time (as astimezone reads it): not cached
+        return _format_utc(moment.astimezone(UTC))
+    return _format_utc(moment)
+
+
+@lru_cache(maxsize=4096)
+def _format_utc(moment: datetime) -> str:
+    # Keyed on the aware moment: equal instants in other zones share one entry, same text.
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -102,20 +102,14 @@ def _shape_of(document: dict) -> _Shape:
         elif kind is dict:
             walk_dict(node)
         elif kind is list:
-            add("[")
-            for item in node:
-                walk(item)
-            add("]")
+            walk_list(node)
         elif kind is int:
             add("i")
             values_add(node)
         elif isinstance(node, dict):
             walk_dict(node)
         elif isinstance(node, list):
-            add("[")
-            for item in node:
-                walk(item)
-            add("]")
+            walk_list(node)
         elif isinstance(node, str):
             if node.startswith("_:") or MARK in node:
                 shape.ok = False
@@ -128,6 +122,17 @@ def _shape_of(document: dict) -> _Shape:
             values_add(node)
         else:
             add("f" + repr(node))
+
+    def walk_list(node) -> None:
+        add("[")
+        for item in node:
+            # The commonest leaf, a plain string, inline: the same tokens walk() would add.
+            if type(item) is str and not item.startswith("_:") and MARK not in item:
+                add("s")
+                values_add(item)
+            else:
+                walk(item)
+        add("]")
 
     def walk_dict(node) -> None:
         add("{")
@@ -144,6 +149,9 @@ def _shape_of(document: dict) -> _Shape:
                 if MARK in constant:
                     shape.ok = False
                 add(constant)
+            elif type(value) is str and not value.startswith("_:") and MARK not in value:
+                add("s")  # the commonest leaf inline, as in walk_list
+                values_add(value)
             else:
                 walk(value)
         add("}")

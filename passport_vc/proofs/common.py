@@ -42,9 +42,13 @@ def proof_config_with_context(options: dict, unsecured: dict) -> dict:
     return config
 
 
+_DIRECT = {"sha256": hashlib.sha256, "sha384": hashlib.sha384}  # skip hashlib.new's lookup
+
+
 def sha(name: str, text: str | bytes) -> bytes:
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return hashlib.new(name, data).digest()
+    direct = _DIRECT.get(name)
+    return direct(data).digest() if direct is not None else hashlib.new(name, data).digest()
 
 
 def encode_proof_value(signature: bytes) -> str:

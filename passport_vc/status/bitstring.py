@@ -113,8 +113,12 @@ def allocate_index(is_taken: Callable[[int], bool], size: int = MIN_ENTRIES,
     a nearly full list still finds its last free places.
     """
     rng = rng or secrets.SystemRandom()
+    # randrange(2**n) draws n + 1 bits and throws half the draws away; list sizes are powers
+    # of two, where n bits are exactly uniform.
+    bits = max(size.bit_length() - 1, 0)
+    draw = (lambda: rng.getrandbits(bits)) if size == 1 << bits else (lambda: rng.randrange(size))
     for _ in range(_RANDOM_TRIES):
-        candidate = rng.randrange(size)
+        candidate = draw()
         if not is_taken(candidate):
             return candidate
     start = rng.randrange(size)
