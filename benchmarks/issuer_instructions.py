@@ -49,6 +49,7 @@ def child(count: int, what: str) -> None:
     from issuer.service import IssuerService
     from issuer.storage import metadata
     from passport_vc.clock import fixed_clock
+    from passport_web.heap import settle as settle_heap
     from passport_web.sql import Database
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -60,6 +61,7 @@ def child(count: int, what: str) -> None:
         service = IssuerService(database, config)
         service.providers.create_provider("Bench Care Training", "bench")
         service.imports.import_csv("bench", bench.completions_csv(20), filename="warm.csv")
+        settle_heap()  # as a worker's create_app and `passport issuer import` do
         header, rows = bench.completions_csv(20 + count).split(b"\n", 1)
         data = header + b"\n" + b"\n".join(rows.split(b"\n")[20:])
         if count:

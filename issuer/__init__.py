@@ -14,6 +14,7 @@ SERVICE_NAME = "Issue training records"
 
 def create_app(config: IssuerConfig | None = None) -> Flask:
     from passport_web.flask import add_health_check, csrf, init_app
+    from passport_web.heap import settle as settle_heap
     from passport_web.openapi import serve_openapi
     from passport_web.signin import init_sign_in
     from passport_web.sql import Database
@@ -71,6 +72,8 @@ def create_app(config: IssuerConfig | None = None) -> Flask:
         return True
 
     add_health_check(app, "database", database_ok)
+    if not app.testing:  # a worker's start-up heap lives until it exits
+        settle_heap()
     return app
 
 

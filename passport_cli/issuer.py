@@ -177,9 +177,11 @@ class ProgressBar:
 
 def _import(args, service) -> int:
     from issuer.bulk import error_report_csv
+    from passport_web.heap import settle as settle_heap
 
     if not args.file.is_file():
         raise PassportError(f"There is no file called {args.file}")
+    settle_heap()  # start-up objects out of the way of the collections a long import triggers
     with args.file.open("rb") as stream:
         report = service.imports.import_csv(args.provider, stream, ProgressBar(),
                                     filename=args.file.name, actor="cli")

@@ -48,6 +48,7 @@ def build_state(config: VerifierConfig) -> VerifierState:
 
 def create_app(config: VerifierConfig | None = None) -> Flask:
     from passport_web.flask import add_health_check, init_app
+    from passport_web.heap import settle as settle_heap
     from passport_web.openapi import serve_openapi
     from passport_web.settings import require_secret
     from passport_web.signin import init_sign_in
@@ -79,6 +80,8 @@ def create_app(config: VerifierConfig | None = None) -> Flask:
     serve_openapi(app, __name__)
     add_health_check(app, "database", lambda: _database_ok(state))
     register_routes(app)
+    if not app.testing:  # a worker's start-up heap lives until it exits
+        settle_heap()
     return app
 
 

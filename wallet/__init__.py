@@ -26,6 +26,7 @@ NAVIGATION_SIGNED_OUT = [(N_("Sign in"), "/sign-in"), (N_("Create an account"), 
 
 
 def create_app(config: WalletConfig | None = None, *, network=None) -> Flask:
+    from passport_web.heap import settle as settle_heap
     config = config or WalletConfig.from_env()
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.config.update(SECRET_KEY=config.secret_key, TRUST_PROXY=config.trust_proxy,
@@ -57,6 +58,8 @@ def create_app(config: WalletConfig | None = None, *, network=None) -> Flask:
     from .routes import register
 
     register(app)
+    if not app.testing:  # a worker's start-up heap lives until it exits
+        settle_heap()
     return app
 
 
