@@ -24,7 +24,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .dataset import document_to_quads
 from .loader import FrozenLoader, default_loader
@@ -61,6 +61,8 @@ class _Template:
     build: object = None
     constants: tuple[str, ...] = ()
     rdfc: RdfcPlan | None = None
+    # IRIs already found safe for this template's IRI slots (they depend on its contexts).
+    safe_iris: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 class ShapeQuads(list):
@@ -304,34 +306,62 @@ def _unsafe_iri_slots(template: _Template, values: list[object]) -> list[int]:
     """IRI slots whose value a context could read differently from the sentinel."""
     unsafe = []
     for index in template.iri_slots:
-        value = values[index]
-        if not isinstance(value, str) or not _ABSOLUTE_IRI.match(value) or MARK in value:
-            unsafe.append(index)
-            continue
-        prefix = value.split(":", 1)[0]
-        if prefix in template.forbidden_prefixes or value in template.forbidden_prefixes:
+        if _iri_unsafe(template, values[index]):
             unsafe.append(index)
     return unsafe
 
 
+def _iri_unsafe(template: _Template, value: object) -> bool:
+    if not isinstance(value, str) or not _ABSOLUTE_IRI.match(value) or MARK in value:
+        return True
+    prefix = value.split(":", 1)[0]
+    return prefix in template.forbidden_prefixes or value in template.forbidden_prefixes
+
+
+# Tokens of values seen before, keyed by (kind, literal suffix, exact type, value): a batch of
+# credentials repeats most of its values (issuer, course, URLs, dates). Bounded by clearing.
+_TOKENS: dict[tuple, str] = {}
+_MEMO_MAX = 8192
+
+
+def _token(kind: str, suffix: str, value: object) -> str | None:
+    if kind == "iri":
+        return iri_token(value)
+    if kind == "int":
+        return f'"{value}"{suffix}'
+    if isinstance(value, str):
+        return f'"{_escape_literal(value)}"{suffix}'
+    return None
+
+
 def _fill(template: _Template, values: list[object]) -> ShapeQuads | None:
-    if _unsafe_iri_slots(template, values):
-        return None
+    safe = template.safe_iris
+    for index in template.iri_slots:
+        value = values[index]
+        if (type(value), value) not in safe:
+            if _iri_unsafe(template, value):
+                return None
+            if len(safe) >= _MEMO_MAX:
+                safe.clear()
+            safe[(type(value), value)] = True
     for index in template.int_slots:
         value = values[index]
         if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= MAX_INT:
             return None
     tokens = []
+    memo = _TOKENS
     for index, kind, suffix in template.tokens:
         value = values[index]
-        if kind == "iri":
-            tokens.append(iri_token(value))
-        elif kind == "int":
-            tokens.append(f'"{value}"{suffix}')
-        elif isinstance(value, str):
-            tokens.append(f'"{_escape_literal(value)}"{suffix}')
-        else:
-            return None
+        key = (kind, suffix, type(value), value)
+        token = memo.get(key)
+        if token is None:
+            token = _token(kind, suffix, value)
+            if token is None:
+                return None
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            memo[key] = token
+        tokens.append(token)
     quads = template.build(ShapeQuads, template.constants, tokens)
     quads.rdfc = template.rdfc
     return quads

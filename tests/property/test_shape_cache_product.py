@@ -185,6 +185,10 @@ def test_issuing_through_the_caches_signs_exactly_what_the_full_path_signs():
     assert len(fast._remembered) == 1  # one proof configuration, remembered
 
 
+class _Text(str):
+    pass
+
+
 def test_remembered_proof_configurations_are_exact_per_json_text():
     cache = Canonicalizer(fast_path=True)
     base = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "DataIntegrityProof",
@@ -192,7 +196,11 @@ def test_remembered_proof_configurations_are_exact_per_json_text():
             "verificationMethod": f"{ISSUER}#key-1", "proofPurpose": "assertionMethod"}
     variants = [base, {**base, "created": "2026-02-01T09:30:01Z"},
                 {**base, "proofPurpose": "authentication"}, {**base, "nonce": 1},
-                {**base, "nonce": 1.5}, {**base, "nonce": True}, {**base, "nonce": "1"}]
+                {**base, "nonce": 1.5}, {**base, "nonce": True}, {**base, "nonce": "1"},
+                # flat keys (strings and lists of strings): a list is not its only item, key
+                # order counts, a str subclass takes the JSON key
+                {**base, "nonce": ["1"]}, {**base, "@context": base["@context"][0]},
+                dict(reversed(base.items())), {**base, "nonce": _Text("1")}]
     for _ in range(2):
         for variant in variants:
             assert cache.rdfc(variant, remember=True) == canonicalize(document_to_quads(variant))
