@@ -30,7 +30,11 @@ SP2_DICTIONARY_SHA256 = "40ea1e6a7efcb02b90fd1945277991a83fa1f2e0fd5ee519906506b
 @cache
 def sp2_dictionary() -> bytes:
     """The ``SP2:`` dictionary, refused if its bytes are not the ones printed codes used."""
-    data = (resources.files("passport_vc") / "data" / SP2_DICTIONARY_FILE).read_bytes()
+    return checked((resources.files("passport_vc") / "data" / SP2_DICTIONARY_FILE).read_bytes())
+
+
+def checked(data: bytes) -> bytes:
+    """``data`` if it is the frozen dictionary (a changed or line-ending-converted copy is not)."""
     if hashlib.sha256(data).hexdigest() != SP2_DICTIONARY_SHA256:
         raise ConfigError(f"passport_vc/data/{SP2_DICTIONARY_FILE} has changed: QR codes "
                           "already printed would no longer read. Restore it from git.")

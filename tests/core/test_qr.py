@@ -18,7 +18,7 @@ import pytest
 import zxingcpp
 
 from passport_vc.clock import fixed_clock
-from passport_vc.errors import MalformedValueError, ParsingError, TooLargeError
+from passport_vc.errors import ConfigError, MalformedValueError, ParsingError, TooLargeError
 from passport_vc.issue import IssuerKey, issue_credential, issue_credential_jwt
 from passport_vc.keys import PrivateKey
 from passport_vc.qr import (
@@ -32,7 +32,7 @@ from passport_vc.qr import (
     qr_png,
     qr_svg,
 )
-from passport_vc.qr_dictionary import SP2_DICTIONARY_SHA256, sp2_dictionary
+from passport_vc.qr_dictionary import SP2_DICTIONARY_SHA256, checked, sp2_dictionary
 from passport_vc.status import status_entry
 
 OB3 = Path(__file__).parent.parent / "vectors" / "ob3" / "ldp-eddsa-rdfc-2022"
@@ -105,6 +105,9 @@ def test_dictionary_is_frozen():
     assert SP2_DICTIONARY_SHA256 == frozen
     assert hashlib.sha256(sp2_dictionary()).hexdigest() == frozen
     assert len(sp2_dictionary()) <= 32_768  # DEFLATE only looks back 32 KB
+    for changed in (sp2_dictionary() + b" ", sp2_dictionary().replace(b"\n", b"\r\n")):
+        with pytest.raises(ConfigError, match="Restore it from git"):
+            checked(changed)
 
 
 def test_sp2_needs_the_dictionary(signed_credential):
