@@ -1,8 +1,9 @@
 """A printable one-page certificate (A4 PDF, fpdf2) with the credential's compact QR code.
 
-The QR code carries the whole signed credential (``SP1:`` + base45(zlib), /work/shared/QR.md),
-printed 60 mm wide (at least 50 mm is needed for phone cameras), so a paper copy can be checked
-with no network — a verifier needs only the provider's published keys. Plain English; UK dates.
+The QR code carries the whole signed credential (``SP2:`` + base45(zlib with a preset
+dictionary), /work/shared/QR.md), printed 60 mm wide (at least 50 mm is needed for phone
+cameras), so a paper copy can be checked with no network — a verifier needs only the
+provider's published keys. Plain English; UK dates.
 Uses DejaVu Sans when the system has it (names in any European script), else Helvetica with
 characters outside Latin-1 replaced.
 """
@@ -54,7 +55,7 @@ class _Certificate(FPDF):
 
 
 def certificate_qr(record: Record) -> tuple[str, bytes]:
-    """The compact ``SP1:`` text of the signed credential and its QR code as a PNG."""
+    """The compact ``SP2:`` text of the signed credential and its QR code as a PNG."""
     payload = encode_compact(record.document)
     return payload, qr_png(payload, box_size=4)
 

@@ -14,7 +14,7 @@ from .json_text import (
     check_shape,
     parse_json,
 )
-from .qr import decode_compact
+from .qr import PREFIX_STEMS, decode_compact
 
 __all__ = ["JWT_PATTERN", "MAX_DEPTH", "MAX_INPUT_BYTES", "MAX_NODES", "SD_JWT_PATTERN",
            "UnverifiedInput", "check_shape", "parse_json", "read_unverified"]
@@ -30,7 +30,7 @@ class UnverifiedInput:
 
 def read_unverified(value: dict | str | bytes) -> UnverifiedInput:
     """Identify a credential/presentation given as an object, JSON text, JWT, SD-JWT, or the
-    text of an ``SP1:`` or ``VP1-`` QR code."""
+    text of an ``SP2:``/``SP1:`` or ``VP1-`` QR code."""
     if isinstance(value, dict):
         check_shape(value)
         return UnverifiedInput("json", value)
@@ -57,7 +57,7 @@ def read_unverified(value: dict | str | bytes) -> UnverifiedInput:
         from .vpqr import decode_vpqr
 
         return read_unverified(decode_vpqr(text))
-    if text.upper().startswith("SP1"):
+    if text[:3].upper() in PREFIX_STEMS:
         decoded = decode_compact(text)
         return read_unverified(decoded)
     if text.startswith("openid-credential-offer:"):

@@ -1,10 +1,12 @@
 """Compact QR payloads for paper and offline checks (see /work/shared/QR.md), and QR rendering.
 
-Payload format ``SP1:`` + base45(zlib(marker + text)) where the marker is ``J`` for a credential
-as minified JSON, ``T`` for a JWT and ``S`` for an SD-JWT (``dc+sd-jwt``, with its
-disclosures). Base45 (RFC 9285) and the prefix use only the 45
-characters of QR alphanumeric mode (ISO/IEC 18004 §7.4.4), which packs 5.5 bits per character
-instead of 8. Decoding bounds the decompressed size (STANDARDS.md trap 9).
+Payload format ``SP2:`` + base45(zlib(marker + text)) where zlib uses the frozen preset
+dictionary of passport_vc/qr_dictionary.py (RFC 1950 FDICT), and the marker is ``J`` for a
+credential as minified JSON, ``T`` for a JWT and ``S`` for an SD-JWT (``dc+sd-jwt``, with its
+disclosures). ``SP1:`` is the same without a dictionary: it is still read (paper already
+printed) but no longer written. Base45 (RFC 9285) and the prefix use only the 45 characters of
+QR alphanumeric mode (ISO/IEC 18004 §7.4.4), which packs 5.5 bits per character instead of 8.
+Decoding bounds the decompressed size (STANDARDS.md trap 9).
 """
 
 from __future__ import annotations
@@ -22,8 +24,14 @@ from qrcode.util import MODE_ALPHA_NUM, QRData
 
 from .errors import MalformedValueError, ParsingError, TooLargeError
 from .json_text import JWT_PATTERN, SD_JWT_PATTERN, parse_json
+from .qr_dictionary import sp2_dictionary, sp2_dictionary_id
 
-PREFIX = "SP1:"
+PREFIX = "SP2:"  # what encode_compact writes
+SP1_PREFIX = "SP1:"  # read only: no preset dictionary
+PREFIXES = (PREFIX, SP1_PREFIX)
+# what input readers look for before the colon (a text "SP1" with no colon still gets the
+# "should start with" message rather than "not a credential")
+PREFIX_STEMS = tuple(prefix[:3] for prefix in PREFIXES)
 MAX_DECOMPRESSED = 65_536
 MAX_PAPER_VERSION = 25
 # The largest QR code (version 40, level L) holds 4,296 alphanumeric characters; allow for
@@ -38,11 +46,12 @@ ERROR_CORRECTION = {
     "Q": qrcode.constants.ERROR_CORRECT_Q,
     "H": qrcode.constants.ERROR_CORRECT_H,
 }
+_FDICT = 0x20  # RFC 1950 §2.2: FLG bit 5, a preset dictionary follows the header
 
 
 # --- compact payloads ----------------------------------------------------------------------------
 def encode_compact(document: dict | str) -> str:
-    """A credential (dict) or a JWT (str) as ``SP1:`` text for a QR code."""
+    """A credential (dict) or a JWT (str) as ``SP2:`` text for a QR code."""
     if isinstance(document, dict):
         # keys keep their order: Data Integrity does not depend on it, and people read it
         payload = JSON_MARKER + json.dumps(document, separators=(",", ":"),
@@ -54,25 +63,33 @@ def encode_compact(document: dict | str) -> str:
     else:
         raise MalformedValueError("Only a credential (JSON object) or a JWT can be put in a "
                                   "QR code")
-    return PREFIX + base45.b45encode(zlib.compress(payload, 9)).decode("ascii")
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS, 9, zdict=sp2_dictionary())
+    packed = packer.compress(payload) + packer.flush()
+    return PREFIX + base45.b45encode(packed).decode("ascii")
 
 
 def decode_compact(text: str, *, max_output: int = MAX_DECOMPRESSED) -> dict | str:
-    """Read ``SP1:`` text back to the credential (dict) or JWT (str) it carries."""
+    """Read ``SP2:`` (or older ``SP1:``) text back to the credential (dict) or JWT (str)."""
     if not isinstance(text, str):
         raise ParsingError("The QR code text must be text")
     if len(text) > MAX_TEXT_CHARS:
         raise TooLargeError("The QR code text is longer than any QR code can hold")
     # Only line breaks and tabs are trimmed: a space is a valid base45 character.
     text = text.strip("\r\n\t\ufeff")
-    if not text[:len(PREFIX)].upper() == PREFIX:
-        raise ParsingError("This is not a Skills Passport QR code (it should start with SP1:)")
+    prefix = text[:4].upper()
+    if prefix not in PREFIXES:
+        raise ParsingError("This is not a Skills Passport QR code (it should start with SP2: "
+                           "or SP1:)")
     try:
-        compressed = base45.b45decode(text[len(PREFIX):])
+        compressed = base45.b45decode(text[4:])
     except ValueError:
         raise ParsingError("The QR code text is damaged: some characters are wrong or "
                            "missing") from None
-    inflater = zlib.decompressobj()
+    if prefix == PREFIX:
+        _check_dictionary(compressed)
+        inflater = zlib.decompressobj(zlib.MAX_WBITS, zdict=sp2_dictionary())
+    else:
+        inflater = zlib.decompressobj()
     try:
         payload = inflater.decompress(compressed, max_output + 1)
     except zlib.error:
@@ -82,6 +99,22 @@ def decode_compact(text: str, *, max_output: int = MAX_DECOMPRESSED) -> dict | s
                             "is more than any credential needs")
     if not inflater.eof or inflater.unused_data:
         raise ParsingError("The QR code text is damaged: it is cut short or has extra data")
+    return _read_payload(payload, max_output)
+
+
+def _check_dictionary(compressed: bytes) -> None:
+    """An ``SP2:`` stream must name our dictionary: anything else was made by other software
+    (or a later format) and would unpack to nonsense, so say so rather than "damaged"."""
+    if len(compressed) < 6 or (compressed[0] * 256 + compressed[1]) % 31 \
+            or compressed[0] & 0x0F != zlib.DEFLATED:
+        raise ParsingError("The QR code text is damaged: it could not be unpacked")
+    if not compressed[1] & _FDICT or compressed[2:6] != sp2_dictionary_id():
+        raise ParsingError("This QR code was packed in a way this version of Skills Passport "
+                           "does not know (an unknown dictionary). Ask for the certificate "
+                           "file or a link instead.")
+
+
+def _read_payload(payload: bytes, max_output: int) -> dict | str:
     marker, body = payload[:1], payload[1:]
     if marker == JSON_MARKER:
         try:

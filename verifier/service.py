@@ -2,8 +2,9 @@
 ``VerifierService.check``, for every way a credential reaches the verifier.
 
 Accepted: the wallet's interview link (``https://<wallet>/s/<id>#<key>``, QR.md "interview QR"),
-a compact ``SP1:`` QR text (paper certificate / paper passport), a credential or presentation as
-JSON or a vc+jwt. An OpenID4VCI credential offer is for a wallet, and is answered as such.
+a compact ``SP2:`` (or older ``SP1:``) QR text (paper certificate / paper passport), a
+credential or presentation as JSON or a vc+jwt. An OpenID4VCI credential offer is for a
+wallet, and is answered as such.
 
 Each credential gets one verdict (passport_vc.verdict) and a plain-English checklist; the full
 list of checks, DIDs, keys and the freshness of the status information is kept for experts.
@@ -30,6 +31,7 @@ from passport_vc.errors import (
     TooLargeError,
 )
 from passport_vc.inputs import MAX_INPUT_BYTES, parse_json, read_unverified
+from passport_vc.qr import PREFIX_STEMS
 from passport_vc.result import VerificationResult
 from passport_vc.share_links import decrypt_shared
 from passport_vc.trust import RECOGNITIONS, TrustEntry, TrustList
@@ -255,7 +257,7 @@ class VerifierService:
             if lowered.startswith(("https://", "http://")):
                 return self._check_link(text, challenge, domain, trust, verifier)
             given = read_unverified(text)
-            guessed = "QR code" if text[:3].upper() in ("SP1", "VP1") else "text"
+            guessed = "QR code" if text[:3].upper() in (*PREFIX_STEMS, "VP1") else "text"
             source = source or guessed
             value = given.value
         else:

@@ -1,7 +1,7 @@
 """The paper passport: an A4 PDF a worker without a smartphone can carry to an interview.
 
 Page 1: who it belongs to and a summary table (training, provider, completed, valid until,
-status in words). Then one QR code per credential: the credential itself, compressed (``SP1:``
+status in words). Then one QR code per credential: the credential itself, compressed (``SP2:``
 zlib + base45, passport_vc.qr; see QR.md), printed at least 60 mm wide so a webcam or phone can
 read it from paper, and verifiable with no network.
 
@@ -57,7 +57,7 @@ class PaperItem:
     completed: date | None
     valid_until: date | None
     status: str
-    qr_text: str  # SP1:… compact payload
+    qr_text: str  # SP2:… compact payload
 
 
 def _line(pdf: FPDF, height: float, text: str) -> None:

@@ -663,7 +663,7 @@ class WalletService:
         return f"{name}.svg", "image/svg+xml", badge_svg(row["title"], credential)
 
     def qr_text(self, account_id: str, credential_id: str) -> str:
-        """The per-credential offline QR payload (SP1: compressed credential)."""
+        """The per-credential offline QR payload (SP2: compressed credential)."""
         from passport_vc.qr import encode_compact
 
         row = self._row(account_id, credential_id)

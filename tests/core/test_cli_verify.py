@@ -79,8 +79,19 @@ def test_altered_credential_fails(world, capsys):
 
 
 def test_qr_text_and_jwt_and_json_output(world, capsys):
-    (world["dir"] / "qr.txt").write_text(encode_compact(world["signed"]))
+    import zlib
+
+    import base45
+
+    text = encode_compact(world["signed"])
+    assert text.startswith("SP2:")
+    (world["dir"] / "qr.txt").write_text(text)
     assert _verify(world, "qr.txt") == 0
+    capsys.readouterr()
+    minified = json.dumps(world["signed"], separators=(",", ":"), ensure_ascii=False)
+    old = "SP1:" + base45.b45encode(zlib.compress(b"J" + minified.encode(), 9)).decode()
+    (world["dir"] / "old-qr.txt").write_text(old + "\n")  # printed before SP2
+    assert _verify(world, "old-qr.txt") == 0
     capsys.readouterr()
     token = issue_credential_jwt(world["credential"], world["key"], clock=SIGNED_AT)
     (world["dir"] / "cred.jwt").write_text(token)
@@ -95,7 +106,8 @@ def test_status_unreachable_is_not_verified(world, capsys):
     assert "could not be checked" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("content", ["", "{not json", "x" * 10, '{"@context": []}'])
+@pytest.mark.parametrize("content", ["", "{not json", "x" * 10, '{"@context": []}',
+                                     "SP2:" + "ABC" * 20, "SP2:%%%", "SP1:ABC"])
 def test_bad_input_is_a_plain_message(world, capsys, content):
     (world["dir"] / "bad.json").write_text(content)
     assert _verify(world, "bad.json") == 1

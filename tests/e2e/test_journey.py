@@ -152,7 +152,7 @@ def test_paper_passport_verifies_offline(scene, tmp_path):
     qr_only = zxingcpp.BarcodeFormat.QRCode
     texts = [code.text for page in sorted(tmp_path.glob("page*.png"))
              for code in zxingcpp.read_barcodes(Image.open(page), formats=qr_only)
-             if code.text.startswith("SP1")]
+             if code.text.startswith("SP2:")]
     assert texts, "no credential QR code found on the paper passport"
 
     issuer_state = scene.apps["issuer"].extensions["issuer"]

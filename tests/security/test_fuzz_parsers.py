@@ -80,12 +80,26 @@ def _qr(payload: bytes) -> str:
     return "SP1:" + base45.b45encode(zlib.compress(payload)).decode()
 
 
+def _qr2(payload: bytes) -> str:
+    """SP2: packed with the preset dictionary, as the issuer and wallet now print."""
+    from passport_vc.qr_dictionary import sp2_dictionary
+
+    packer = zlib.compressobj(9, zdict=sp2_dictionary())
+    return "SP2:" + base45.b45encode(packer.compress(payload) + packer.flush()).decode()
+
+
 QR_TEXTS = st.one_of(
     st.text(max_size=100).map(lambda t: "SP1:" + t),
+    st.text(max_size=100).map(lambda t: "SP2:" + t),
     st.binary(max_size=300).map(lambda raw: _qr(raw)),
+    st.binary(max_size=300).map(lambda raw: _qr2(raw)),
+    st.binary(max_size=300).map(lambda raw: "SP2:" + base45.b45encode(raw).decode()),
     JSON_VALUES.map(lambda v: _qr(b"J" + json.dumps(v).encode())),
+    JSON_VALUES.map(lambda v: _qr2(b"J" + json.dumps(v).encode())),
     JSONISH.map(lambda t: _qr(b"J" + t.encode("utf-8", "surrogatepass"))),
+    JSONISH.map(lambda t: _qr2(b"J" + t.encode("utf-8", "surrogatepass"))),
     JWTS.map(lambda t: _qr(b"T" + t.encode())),
+    JWTS.map(lambda t: _qr2(b"T" + t.encode())),
 )
 
 
@@ -136,6 +150,10 @@ def test_compressed_bombs_stay_small():
     assert len(bomb) < 4400  # fits in a QR code, unpacks to 2 MB
     with pytest.raises(TooLargeError):
         only_project_errors_strict(decode_compact, bomb)
+    sp2_bomb = _qr2(b"J" + b" " * 2_000_000)
+    assert len(sp2_bomb) < 4400
+    with pytest.raises(TooLargeError):
+        only_project_errors_strict(decode_compact, sp2_bomb)
     status_bomb = "u" + _b64(gzip.compress(b"\0" * 60_000_000, 9))
     with pytest.raises(TooLargeError):
         only_project_errors_strict(decode_list, status_bomb)

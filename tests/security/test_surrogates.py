@@ -73,11 +73,15 @@ def test_qr_payload_with_a_surrogate_is_refused():
     from passport_vc.qr import decode_compact
 
     payload = b'J{"@context": ["https://www.w3.org/ns/credentials/v2"], "name": "\\ud800"}'
-    text = "SP1:" + base45.b45encode(zlib.compress(payload)).decode()
-    with pytest.raises(ParsingError):
-        decode_compact(text)
-    with pytest.raises(ParsingError):
-        read_unverified(text)
+    from passport_vc.qr_dictionary import sp2_dictionary
+
+    packer = zlib.compressobj(9, zdict=sp2_dictionary())
+    for text in ("SP1:" + base45.b45encode(zlib.compress(payload)).decode(),
+                 "SP2:" + base45.b45encode(packer.compress(payload) + packer.flush()).decode()):
+        with pytest.raises(ParsingError):
+            decode_compact(text)
+        with pytest.raises(ParsingError):
+            read_unverified(text)
 
 
 def test_fetched_did_documents_and_status_lists_are_read_strictly():

@@ -17,6 +17,18 @@ def paper_qr(credential: dict, box_size: int):
     return qr_picture(encode_compact(credential), box_size)
 
 
+def sp1_paper_qr(credential: dict, box_size: int):
+    """A code printed before SP2 (zlib without the preset dictionary): still read."""
+    import json
+    import zlib
+
+    import base45
+
+    minified = json.dumps(credential, separators=(",", ":"), ensure_ascii=False).encode()
+    text = "SP1:" + base45.b45encode(zlib.compress(b"J" + minified, 9)).decode()
+    return qr_picture(text, box_size)
+
+
 @pytest.fixture
 def server(make_app, sqlite_url):
     with live_server(make_app(sqlite_url)) as base:
@@ -36,10 +48,12 @@ def _learner_credential_wallet_qr():
 @pytest.mark.parametrize(("code_for", "verdict", "course"), [
     (lambda world: paper_qr(world.credentials["due-soon"], box_size=5),
      "Result: Valid – due for refresh soon", "Fire safety"),
+    (lambda world: sp1_paper_qr(world.credentials["due-soon"], box_size=4),
+     "Result: Valid – due for refresh soon", "Fire safety"),
     # genuine, but its did:key provider is not on this employer's list
     (lambda _world: _learner_credential_wallet_qr(), "Result: Provider not recognised",
      "Moving and handling of people"),
-], ids=["SP1", "VP1"])
+], ids=["SP2", "SP1", "VP1"])
 def test_fake_camera_scan_shows_the_verdict(server, world, tmp_path, code_for, verdict, course):
     from playwright.sync_api import sync_playwright
 

@@ -1,5 +1,5 @@
 """VerifierService.check: every verdict with real signed credentials and a fixed clock, every
-way in (JSON, JWT, SP1 QR text, presentation, interview link) and every bad input."""
+way in (JSON, JWT, SP2/SP1 QR text, presentation, interview link) and every bad input."""
 
 from __future__ import annotations
 
@@ -123,7 +123,15 @@ def test_forged_details_carry_a_warning(make_service, world):
 
 
 def test_compact_qr_text_verifies(make_service, world):
-    outcome = make_service().check(encode_compact(world.credentials["valid"]))
+    text = encode_compact(world.credentials["valid"])
+    assert text.startswith("SP2:")
+    outcome = make_service().check(text)
+    assert outcome.source == "QR code"
+    assert outcome.credentials[0].state == "valid"
+    # paper printed before SP2 (no dictionary) still checks
+    minified = json.dumps(world.credentials["valid"], separators=(",", ":"), ensure_ascii=False)
+    old = "SP1:" + base45.b45encode(zlib.compress(b"J" + minified.encode(), 9)).decode()
+    outcome = make_service().check(old)
     assert outcome.source == "QR code"
     assert outcome.credentials[0].state == "valid"
 
@@ -240,7 +248,8 @@ def test_credential_offer_is_for_a_wallet(make_service):
 
 
 def test_garbage_is_a_clear_message(make_service):
-    for text in ("hello there", "SP1:!!!!", "{not json", "", "   "):
+    for text in ("hello there", "SP1:!!!!", "SP2:!!!!", "SP2:" + "A" * 30, "SP2:",
+                 "{not json", "", "   "):
         with pytest.raises(PassportError) as caught:
             make_service().check(text)
         assert caught.value.detail and "Traceback" not in caught.value.detail
@@ -254,11 +263,16 @@ def test_oversized_input_is_refused(make_service):
 
 
 def test_decompression_bomb_is_refused(make_service):
-    bomb = "SP1:" + base45.b45encode(zlib.compress(b"J" + b" " * 2_000_000, 9)).decode()
-    assert len(bomb) < 4400
-    with pytest.raises(TooLargeError) as caught:
-        make_service().check(bomb)
-    assert "more than" in caught.value.detail
+    from passport_vc.qr_dictionary import sp2_dictionary
+
+    packer = zlib.compressobj(9, zdict=sp2_dictionary())
+    sp2 = packer.compress(b"J" + b" " * 2_000_000) + packer.flush()
+    for bomb in ("SP1:" + base45.b45encode(zlib.compress(b"J" + b" " * 2_000_000, 9)).decode(),
+                 "SP2:" + base45.b45encode(sp2).decode()):
+        assert len(bomb) < 4400
+        with pytest.raises(TooLargeError) as caught:
+            make_service().check(bomb)
+        assert "more than" in caught.value.detail
 
 
 def test_binary_upload_is_refused(make_service):

@@ -2,7 +2,7 @@
 page, wallet/static/wallet/scan.js), fed by Chromium's FAKE CAMERA playing a .y4m video of a real
 QR code (tests/support/camera.py).
 
-- a paper certificate's SP1 QR goes to the paste flow and the credential lands in the record;
+- a paper certificate's SP2 QR goes to the paste flow and the credential lands in the record;
 - an OpenID4VCI offer link QR from the real issuer app (on a loopback port) goes to the offer
   flow, so the transaction-code prompt still appears, and the credential lands in the record;
 - with a camera showing no QR code: the live region says what happens, Stop camera works from

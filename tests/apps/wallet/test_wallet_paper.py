@@ -34,7 +34,7 @@ def test_paper_passport_qr_codes_scan_and_verify(sqlite_app, provider, network, 
                                             formats=zxingcpp.BarcodeFormat.QRCode):
             texts.append(found.text)
             sizes.append(found.position.top_right.x - found.position.top_left.x)
-    assert len(texts) == 3 and all(text.startswith("SP1:") for text in texts)
+    assert len(texts) == 3 and all(text.startswith("SP2:") for text in texts)
     assert min(sizes) / 150 * 25.4 >= 50  # every code at least 50 mm wide on paper
     verifier = network.verifier()
     titles = set()

@@ -1,6 +1,6 @@
 // "Add training": what the camera reads decides where it goes — an OpenID4VCI offer link to the
 // offer form (so a transaction-code prompt still works), an employer's OpenID4VP request
-// (openid4vp://) to the "answer an employer's request" page, anything else (an SP1 paper QR, JSON)
+// (openid4vp://) to the "answer an employer's request" page, anything else (an SP2/SP1 paper QR, JSON)
 // to the paste form. The camera itself is the shared qr-camera.js.
 (function () {
   "use strict";
