@@ -16,6 +16,7 @@ def create_app(config: IssuerConfig | None = None) -> Flask:
     from passport_web.flask import add_health_check, csrf, init_app
     from passport_web.heap import settle as settle_heap
     from passport_web.openapi import serve_openapi
+    from passport_web.pdf_font import require_pdf_font
     from passport_web.signin import init_sign_in
     from passport_web.sql import Database
 
@@ -25,6 +26,7 @@ def create_app(config: IssuerConfig | None = None) -> Flask:
     from .storage import metadata, sessions, sign_in_attempts
 
     config = config or IssuerConfig.from_env()
+    require_pdf_font()  # certificates are PDFs: refuse to start without their font
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=config.secret_key, TESTING=config.testing, TRUST_PROXY=config.trust_proxy,

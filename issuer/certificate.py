@@ -4,23 +4,22 @@ The QR code carries the whole signed credential (``SP2:`` + base45(zlib with a p
 dictionary), /work/shared/QR.md), printed 60 mm wide (at least 50 mm is needed for phone
 cameras), so a paper copy can be checked with no network — a verifier needs only the
 provider's published keys. Plain English; UK dates.
-Uses DejaVu Sans when the system has it (names in any European script), else Helvetica with
-characters outside Latin-1 replaced.
+Embeds DejaVu Sans (passport_web/pdf_font.py), so names in Latin, Greek or Cyrillic letters
+print as written.
 """
 
 from __future__ import annotations
 
 import io
 from datetime import date
-from pathlib import Path
 
 from fpdf import FPDF
 
 from passport_vc.qr import encode_compact, qr_matrix_version, qr_png
+from passport_web.pdf_font import use_pdf_font
 
 from .models import Provider, Record
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 QR_MM = 60
 MIN_QR_MM = 50
 
@@ -34,22 +33,12 @@ class _Certificate(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_auto_page_break(False)
         self.set_margins(20, 20, 20)
-        regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            self.add_font("Body", "", str(regular))
-            self.add_font("Body", "B", str(bold))
-            self.family_name, self.unicode = "Body", True
-        else:
-            self.family_name, self.unicode = "Helvetica", False
-
-    def text_for(self, value: str) -> str:
-        if self.unicode:
-            return value
-        return value.encode("latin-1", "replace").decode("latin-1")
+        self.family_name = use_pdf_font(self)
+        self.set_lang("en-GB")
 
     def line(self, text: str, size: float, *, bold: bool = False, gap: float = 2) -> None:
         self.set_font(self.family_name, "B" if bold else "", size)
-        self.multi_cell(0, size * 0.45, self.text_for(text), align="L", new_x="LMARGIN",
+        self.multi_cell(0, size * 0.45, text, align="L", new_x="LMARGIN",
                         new_y="NEXT")
         self.ln(gap)
 
@@ -92,14 +81,14 @@ def certificate_pdf(record: Record, provider: Provider) -> bytes:
     pdf.image(image, x=pdf.l_margin, y=top + 10, w=QR_MM, h=QR_MM)
     pdf.set_xy(pdf.l_margin + QR_MM + 8, top + 10)
     pdf.set_font(pdf.family_name, "", 11)
-    pdf.multi_cell(0, 5.5, pdf.text_for(
-        "Scan this QR code with the Skills Passport checker to see that the certificate is "
-        "real and has not been changed. The code holds the whole signed certificate, so it "
-        "can be checked without an internet connection. An employer can also ask the worker "
-        "for their digital copy."), align="L", new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(0, 5.5,
+                   "Scan this QR code with the Skills Passport checker to see that the "
+                   "certificate is real and has not been changed. The code holds the whole "
+                   "signed certificate, so it can be checked without an internet connection. "
+                   "An employer can also ask the worker for their digital copy.",
+                   align="L", new_x="LEFT", new_y="NEXT")
     pdf.set_y(top + 10 + QR_MM + 8)
     pdf.set_font(pdf.family_name, "", 8)
-    pdf.multi_cell(0, 4, pdf.text_for(f"Credential {record.credential_id}\nIssuer "
-                                      f"{provider.did}\nQR code version {version}"),
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4, f"Credential {record.credential_id}\nIssuer {provider.did}\n"
+                         f"QR code version {version}", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

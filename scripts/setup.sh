@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# the font the PDFs embed (passport_web/pdf_font.py); the wallet and issuer refuse to start
+# without it
+for font in DejaVuSans.ttf DejaVuSans-Bold.ttf; do
+  [ -f "/usr/share/fonts/truetype/dejavu/$font" ] || { need_apt+=(fonts-dejavu-core); break; }
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing Debian packages: ${need_apt[*]}"
@@ -15,7 +20,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq || true
     apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
   else
-    echo "!! please install: ${need_apt[*]} (the browser tests need them)" >&2
+    echo "!! please install: ${need_apt[*]} (the browser and PDF tests and the services need them)" >&2
   fi
 fi
 

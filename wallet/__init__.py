@@ -11,6 +11,7 @@ from flask import Flask, g
 from passport_web.flask import add_health_check, init_app
 from passport_web.i18n import N_
 from passport_web.openapi import serve_openapi
+from passport_web.pdf_font import require_pdf_font
 from passport_web.signin import init_sign_in
 from passport_web.sql import Database
 
@@ -28,6 +29,7 @@ NAVIGATION_SIGNED_OUT = [(N_("Sign in"), "/sign-in"), (N_("Create an account"), 
 def create_app(config: WalletConfig | None = None, *, network=None) -> Flask:
     from passport_web.heap import settle as settle_heap
     config = config or WalletConfig.from_env()
+    require_pdf_font()  # the paper passport is a PDF: refuse to start without its font
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.config.update(SECRET_KEY=config.secret_key, TRUST_PROXY=config.trust_proxy,
                       TESTING=config.testing,

@@ -5,10 +5,9 @@ status in words). Then one QR code per credential: the credential itself, compre
 zlib + base45, passport_vc.qr; see QR.md), printed at least 60 mm wide so a webcam or phone can
 read it from paper, and verifiable with no network.
 
-fpdf2's built-in fonts cover Latin-1 only, so text is folded to Latin-1 (typographic dashes and
-quotes to plain ones) rather than shipping a font file. That includes Welsh: the PDF is made in
-the wallet page's language (``PaperWords``), and Welsh's ŵ and ŷ, which Latin-1 lacks, print as
-w and y (docs/welsh.md).
+The PDF is made in the wallet page's language (``PaperWords``, docs/welsh.md), says which one
+in its catalogue (/Lang) and embeds DejaVu Sans (passport_web/pdf_font.py), so Welsh's ŵ and ŷ
+and names in Latin, Greek or Cyrillic letters print as written.
 """
 
 from __future__ import annotations
@@ -20,16 +19,10 @@ from datetime import date, datetime
 
 from fpdf import FPDF
 
+from passport_web.pdf_font import use_pdf_font
+
 QR_MM = 70  # ≥ 50 mm (QR.md): 0.56 mm per module at version 25
 QR_MM_LARGE = 110  # for codes above the reliable paper version
-_FOLD = {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
-         "\u201d": '"', "\u2026": "...", "\u2713": "", "\u2717": "", "\u00a0": " ",
-         "\u0175": "w", "\u0177": "y", "\u0174": "W", "\u0176": "Y"}
-
-
-def latin1(text: object) -> str:
-    value = "".join(_FOLD.get(char, char) for char in str(text or ""))
-    return value.encode("latin-1", "replace").decode("latin-1")
 
 
 def uk(value: date | datetime | None) -> str:
@@ -48,6 +41,7 @@ class PaperWords:
     text: Callable[..., str] = _english
     day: Callable[[date | datetime | None], str] = field(default=uk)
     course: Callable[[str], str] = field(default=lambda title: title)
+    language: str = "en-GB"  # BCP 47, for the PDF's /Lang (screen readers, text to speech)
 
 
 @dataclass(frozen=True)
@@ -68,12 +62,13 @@ def _line(pdf: FPDF, height: float, text: str) -> None:
 class _Passport(FPDF):
     footer_text = ""
     words = PaperWords()
+    body_font = "Helvetica"
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("Helvetica", size=8)
+        self.set_font(self.body_font, size=8)
         page = self.words.text("page %(number)s", number=self.page_no())
-        self.cell(0, 5, latin1(f"{self.footer_text}  -  {page}"), align="C")
+        self.cell(0, 5, f"{self.footer_text}  –  {page}", align="C")
 
 
 def paper_passport(name: str, holder_did: str, items: list[PaperItem], *,
@@ -84,56 +79,59 @@ def paper_passport(name: str, holder_did: str, items: list[PaperItem], *,
     _, uk, course = words.text, words.day, words.course  # noqa: F841 - _ is gettext's name
     pdf = _Passport(format="A4", unit="mm")
     pdf.words = words
+    pdf.body_font = font = use_pdf_font(pdf)
+    pdf.set_lang(words.language)
     pdf.footer_text = _("Skills Passport for %(name)s, printed %(date)s", name=name,
                         date=uk(made_at))
-    pdf.set_title(latin1(_("Skills Passport - %(name)s", name=name)))
+    pdf.set_title(_("Skills Passport - %(name)s", name=name))
     pdf.set_author("Skills Passport")
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_margins(15, 15, 15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 20)
-    _line(pdf, 10, latin1(_("Training record: %(name)s", name=name)))
-    pdf.set_font("Helvetica", size=11)
-    _line(pdf, 6, latin1(_(
+    pdf.set_font(font, "B", 20)
+    _line(pdf, 10, _("Training record: %(name)s", name=name))
+    pdf.set_font(font, size=11)
+    _line(pdf, 6, _(
         "This is a printed copy of a Skills Passport. Each QR code on the next pages holds one "
         "signed training certificate. An employer can scan it with the Skills Passport "
-        "checker to see that it is genuine, even without an internet connection.")))
+        "checker to see that it is genuine, even without an internet connection."))
     pdf.ln(2)
-    pdf.set_font("Helvetica", size=9)
-    _line(pdf, 5, latin1(_("Printed on %(date)s. Holder: %(did)s", date=uk(made_at),
-                           did=holder_did)))
+    pdf.set_font(font, size=9)
+    _line(pdf, 5, _("Printed on %(date)s. Holder: %(did)s", date=uk(made_at), did=holder_did))
     pdf.ln(4)
     if not items:
-        pdf.set_font("Helvetica", size=12)
-        _line(pdf, 7, latin1(_("There is no training in this record yet.")))
+        pdf.set_font(font, size=12)
+        _line(pdf, 7, _("There is no training in this record yet."))
     else:
-        pdf.set_font("Helvetica", size=10)
-        with pdf.table(col_widths=(70, 45, 22, 22, 21), text_align="LEFT",
+        pdf.set_font(font, size=10)
+        # DejaVu Sans is wider than Helvetica: the date columns fit "30 Sept 2026" and the
+        # headings ("Completed", "Valid until") on one line, the status its longest word
+        with pdf.table(col_widths=(58, 40, 26, 26, 30), text_align="LEFT",
                        line_height=5.5) as table:
             header = table.row()
             for label in (_("Training"), _("Provider"), _("Completed"), _("Valid until"),
                           _("Status")):
-                header.cell(latin1(label))
+                header.cell(label)
             for item in items:
                 row = table.row()
                 for value in (course(item.title), item.provider, uk(item.completed),
                               uk(item.valid_until), _(item.status)):
-                    row.cell(latin1(value))
+                    row.cell(value)
     for number, item in enumerate(items, 1):
         version = qr_matrix_version(item.qr_text)
         size = QR_MM if version <= MAX_PAPER_VERSION else QR_MM_LARGE
         needed = size + 30
         if number == 1 or pdf.get_y() + needed > pdf.h - 18:
             pdf.add_page()
-        pdf.set_font("Helvetica", "B", 13)
-        _line(pdf, 7, latin1(f"{number}. {course(item.title)}"))
-        pdf.set_font("Helvetica", size=10)
-        _line(pdf, 5, latin1(_("%(provider)s - completed %(completed)s, valid until %(until)s - "
-                               "%(status)s", provider=item.provider, completed=uk(item.completed),
-                               until=uk(item.valid_until), status=_(item.status))))
+        pdf.set_font(font, "B", 13)
+        _line(pdf, 7, f"{number}. {course(item.title)}")
+        pdf.set_font(font, size=10)
+        _line(pdf, 5, _("%(provider)s - completed %(completed)s, valid until %(until)s - "
+                        "%(status)s", provider=item.provider, completed=uk(item.completed),
+                        until=uk(item.valid_until), status=_(item.status)))
         image = io.BytesIO(qr_png(item.qr_text, box_size=8))
         x = (pdf.w - size) / 2
         pdf.image(image, x=x, y=pdf.get_y() + 2, w=size, h=size,
-                  alt_text=latin1(_("QR code for %(training)s", training=course(item.title))))
+                  alt_text=_("QR code for %(training)s", training=course(item.title)))
         pdf.set_y(pdf.get_y() + size + 6)
     return bytes(pdf.output())

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext, ngettext
 
 from passport_vc.errors import MalformedValueError, PassportError
-from passport_web.i18n import course_name, format_day
+from passport_web.i18n import course_name, format_day, html_lang
 
 from .common import field_errors, service, status_of, wallet_page
 
@@ -33,7 +33,7 @@ def paper_pdf(wallet):
     from ..paper import PaperWords
 
     words = PaperWords(text=gettext, day=lambda value: format_day(value) or "-",
-                       course=course_name)
+                       course=course_name, language=html_lang())
     data = service().paper_passport_pdf(wallet.owner_id, actor=wallet.actor, words=words)
     return _attachment(data, "application/pdf", "skills-passport.pdf")
 

@@ -279,3 +279,33 @@ def test_csrf_is_enforced_on_forms(config, service, acme):
                                              "password": "correct horse battery"})
     assert response.status_code == 400 and b"form had expired" in response.data
     app.extensions["issuer"].db.dispose()
+
+
+@pytest.mark.parametrize("name", ["Ŵyn Ŷr Ówen", "Олена Коваленко"])
+def test_certificate_pdf_prints_the_name_as_written(service, acme, tmp_path, name):
+    """The certificate embeds a TrueType font (DejaVu Sans, Debian's fonts-dejavu-core), not a
+    Latin-1 base-14 font: Welsh's ŵ and ŷ and a Cyrillic name come out of the PDF unchanged."""
+    import subprocess
+
+    from issuer.certificate import certificate_pdf
+
+    record = service.issuance.issue("acme", "fire-safety", subject_name=name,
+                                    completed=date(2026, 1, 2))
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(certificate_pdf(record, service.providers.provider("acme")))
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          text=True, check=True, timeout=60).stdout
+    assert f"This is to say that\n{name}\ncompleted" in text.replace("\n\n", "\n")
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True,
+                           timeout=60).stdout.splitlines()[2:]
+    assert fonts and all("DejaVuSans" in row and " yes yes yes " in f" {' '.join(row.split())} "
+                         for row in fonts), fonts
+
+
+def test_pdf_font_missing_stops_the_issuer_starting(monkeypatch, tmp_path, config):
+    from issuer import create_app
+    from passport_vc.errors import ConfigError
+
+    monkeypatch.setenv("PASSPORT_PDF_FONT_DIR", str(tmp_path))
+    with pytest.raises(ConfigError, match="fonts-dejavu-core"):
+        create_app(config)

@@ -166,3 +166,42 @@ def test_check_code_pages_are_accessible(server):
             assert axe_violations(page) == []
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_results_reflow_at_320px(server, world, language):
+    """WCAG 1.4.10: a presentation of seven certificates (each verdict, so every kind of message
+    in "Every check", some quoting DIDs) and a single certificate fit a 320 px screen with their
+    technical details open; "Every check" stacks but stays a table to assistive technology."""
+    import json
+
+    from playwright.sync_api import sync_playwright
+
+    several = world.presentation(["valid", "expired", "revoked", "unknown-provider",
+                                  "status-unknown", "someone-else", "care-certificate"])
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            context = browser.new_context(viewport={"width": 320, "height": 640})
+            context.add_cookies([{"name": "lang", "value": language, "url": server}])
+            page = context.new_page()
+            for payload, count in ((several, 7), (world.credentials["valid"], 1)):
+                page.goto(server + "/")
+                page.fill("#payload", json.dumps(payload))
+                with page.expect_navigation():
+                    page.locator("form:has(#payload) button[type=submit]").click()
+                assert page.locator(".verifier-credential").count() == count
+                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+                assert page.evaluate("document.documentElement.scrollWidth") <= 320
+                tables = page.get_by_role("table")
+                assert tables.count() == count
+                assert tables.first.get_by_role("rowheader").count() >= 5
+                assert tables.first.get_by_role("columnheader").count() == 3
+                assert axe_violations(page) == []
+            # wide screens keep the ordinary table, with the repeated labels hidden
+            page.set_viewport_size({"width": 1024, "height": 800})
+            assert page.evaluate("getComputedStyle(document.querySelector('.verifier-checks "
+                                 "tbody tr')).display") == "table-row"
+            assert not page.locator(".verifier-checks__label").first.is_visible()
+        finally:
+            browser.close()
