@@ -11,6 +11,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
+from functools import lru_cache
 
 from ..errors import (
     DidNotFoundError,
@@ -34,6 +35,19 @@ MEMO_SIZE = 4096
 
 def parse_did(did: str) -> tuple[str, str]:
     """Return (method, method-specific id) or raise InvalidDidError."""
+    if type(did) is str and 0 < len(did) <= MAX_DID_LENGTH:
+        return _parse_did(did)
+    return _parse_did_checked(did)
+
+
+# Every credential and presentation names its issuer's and holder's DIDs again: the answer for
+# a valid DID is remembered (bounded); a refusal is not, it is raised afresh every time.
+@lru_cache(maxsize=2048)
+def _parse_did(did: str) -> tuple[str, str]:
+    return _parse_did_checked(did)
+
+
+def _parse_did_checked(did: str) -> tuple[str, str]:
     if not isinstance(did, str) or not did:
         raise InvalidDidError("The DID is missing")
     if len(did) > MAX_DID_LENGTH:
@@ -50,6 +64,17 @@ def parse_did(did: str) -> tuple[str, str]:
 
 def split_did_url(did_url: str) -> tuple[str, str]:
     """Split ``did:…#fragment`` into (DID, fragment); paths and queries are not supported."""
+    if type(did_url) is str and 0 < len(did_url) <= MAX_DID_LENGTH:
+        return _split_did_url(did_url)
+    return _split_did_url_checked(did_url)
+
+
+@lru_cache(maxsize=2048)
+def _split_did_url(did_url: str) -> tuple[str, str]:
+    return _split_did_url_checked(did_url)
+
+
+def _split_did_url_checked(did_url: str) -> tuple[str, str]:
     if not isinstance(did_url, str) or not did_url:
         raise InvalidDidUrlError("The key reference (DID URL) is missing")
     if len(did_url) > MAX_DID_LENGTH:

@@ -87,9 +87,11 @@ class _State:
         self.canonical = _Issuer("_:c14n")
         self.calls = 0
         if prepared is not None:
-            # rdfc_plan.py built the blank-node-to-quads map and the first-degree hashes with
-            # the same inputs and the same order this loop and §4.6 would use.
+            # rdfc_plan.py gives the blank-node-to-quads map (it may build each entry when
+            # asked) and the first-degree hashes of every blank node, in the order of first
+            # mention that this loop would give.
             self.blank_to_quads, self.first_degree = prepared
+            self.order = list(self.first_degree)
             return
         for quad in quads:
             for position in (0, 2, 3):
@@ -98,6 +100,7 @@ class _State:
                     bucket = self.blank_to_quads.setdefault(term, [])
                     if not bucket or bucket[-1] is not quad:
                         bucket.append(quad)
+        self.order = list(self.blank_to_quads)
 
     def hash(self, text: str) -> str:
         return hashlib.new(self.hash_name, text.encode("utf-8")).hexdigest()
@@ -217,7 +220,7 @@ def prepared_labels(quads: list[Quad], hash_name: str, blank_to_quads: dict[str,
 
 def issue_labels(state: _State) -> dict[str, str]:
     by_hash: dict[str, list[str]] = {}
-    for identifier in state.blank_to_quads:
+    for identifier in state.order:
         by_hash.setdefault(state.hash_first_degree(identifier), []).append(identifier)
     shared = []
     for digest in sorted(by_hash):

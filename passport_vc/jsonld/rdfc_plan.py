@@ -51,7 +51,8 @@ def _function(body: str):
 class RdfcPlan:
     """Canonical N-Quads for the quads of one shape template, or None: use the full path."""
 
-    __slots__ = ("size", "blanks", "mentions", "first_degree", "output", "needs_dedupe")
+    __slots__ = ("size", "blanks", "mentions", "first_degree", "output", "needs_dedupe",
+                 "_template", "_seen")
 
     def __init__(self, template: Sequence[Sequence[object]]) -> None:
         self.size = len(template)
@@ -68,24 +69,37 @@ class RdfcPlan:
                         mentions[term].append(index)
         self.blanks = tuple(blanks)
         self.mentions = tuple(tuple(mentions[blank]) for blank in blanks)
+        self.needs_dedupe = _may_coincide(template)
+        # The two steps are compiled when the shape comes back a second time: compiling costs
+        # more than one canonicalization, and a presentation's shape (its mix of credentials)
+        # is often seen once.
+        self._template, self._seen = template, False
+        self.first_degree = self.output = None
+
+    def _compile(self) -> None:
+        template, blanks = self._template, self.blanks
         # §4.6: per blank node, the sorted text of every quad mentioning it, with _:a for the
         # node itself and _:z for any other.
         per_blank = []
-        for blank in blanks:
+        for blank, indexes in zip(blanks, self.mentions, strict=True):
             fields = {other: ("_:a" if other == blank else "_:z") for other in blanks}
-            lines = ", ".join(_line_source(index, template[index], fields)
-                              for index in mentions[blank])
+            lines = ", ".join(_line_source(index, template[index], fields) for index in indexes)
             per_blank.append(f'"".join(sorted([{lines}]))')
-        self.first_degree = _function("(" + "".join(text + ", " for text in per_blank) + ")")
+        first_degree = _function("(" + "".join(text + ", " for text in per_blank) + ")")
         # Final lines: blank node number i gets the i-th canonical label, L[i].
         fields = {blank: f"{{L[{number}]}}" for number, blank in enumerate(blanks)}
         self.output = _function("[" + ", ".join(_line_source(index, quad, fields)
                                                 for index, quad in enumerate(template)) + "]")
-        self.needs_dedupe = _may_coincide(template)
+        self.first_degree = first_degree
 
     def canonicalize(self, quads: Sequence[Quad], hash_name: str = "sha256") -> str | None:
         if len(quads) != self.size:
             return None
+        if self.first_degree is None:
+            if not self._seen:
+                self._seen = True
+                return None  # first sight of the shape: the full algorithm, nothing compiled
+            self._compile()
         if self.needs_dedupe and len(set(quads)) != len(quads):
             return None  # duplicates: RDFC removes them; the full path does that
         digest_of = _HASHES.get(hash_name)
@@ -101,14 +115,28 @@ class RdfcPlan:
         else:
             # Shared first-degree hashes: the full algorithm's Hash N-Degree Quads (§4.8) on
             # the §4.6 results computed above.
-            blank_to_quads = {blank: [quads[index] for index in indexes]
-                              for blank, indexes in zip(self.blanks, self.mentions, strict=True)}
+            blank_to_quads = _Mentions(quads, dict(zip(self.blanks, self.mentions,
+                                                       strict=True)))
             issued = prepared_labels(list(quads), hash_name, blank_to_quads,
                                      dict(zip(self.blanks, digests, strict=True)))
             labels = [issued[blank] for blank in self.blanks]
         lines = self.output(quads, labels)
         lines.sort()
         return "".join(lines)
+
+
+class _Mentions(dict):
+    """Blank node -> the quads mentioning it, each list made when Hash N-Degree Quads first
+    asks for it (it visits the nodes that share a hash and their neighbours, not all)."""
+
+    def __init__(self, quads: Sequence[Quad], mentions: dict[str, tuple[int, ...]]) -> None:
+        super().__init__()
+        self._quads, self._mentions = quads, mentions
+
+    def __missing__(self, blank: str) -> list[Quad]:
+        quads = self._quads
+        found = self[blank] = [quads[index] for index in self._mentions[blank]]
+        return found
 
 
 def _may_coincide(template: Sequence[Sequence[object]]) -> bool:

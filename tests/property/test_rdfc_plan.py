@@ -68,6 +68,7 @@ def test_equal_first_degree_hashes_go_through_hash_n_degree_quads():
                               {"name": second, "likes": {"name": first}}]}
         quads = cache.quads(document)
         assert isinstance(quads, ShapeQuads)
+        _seen_before(quads)
         for hash_name in HASHES:
             assert quads.rdfc.canonicalize(quads, hash_name) == _full(document, hash_name)
 
@@ -83,8 +84,29 @@ def test_values_that_make_two_quads_equal_make_the_plan_decline():
                     "see": [first, second]}
         quads = cache.quads(document)
         assert isinstance(quads, ShapeQuads)
+        _seen_before(quads)
         assert (quads.rdfc.canonicalize(quads) is None) == (first == second)
         assert canonical_nquads(quads) == _full(document)
+
+
+def _seen_before(quads) -> None:
+    """A plan compiles on its shape's second sight; the first time it declines (full path)."""
+    quads.rdfc.canonicalize(list(quads[:-1]))  # wrong size: declines without counting
+    if quads.rdfc.first_degree is None:
+        quads.rdfc.canonicalize(quads)
+
+
+def test_a_shape_seen_once_takes_the_full_algorithm_then_its_plan():
+    cache = Canonicalizer(fast_path=True)
+    first, second = training_credential(1), training_credential(2)
+    quads = cache.quads(first)
+    assert quads.rdfc.canonicalize(quads) is None  # first sight: nothing compiled
+    assert quads.rdfc.first_degree is None
+    assert canonical_nquads(quads) == _full(first)  # second sight: compiled, and it answers
+    assert quads.rdfc.first_degree is not None
+    again = cache.quads(second)
+    assert again.rdfc is quads.rdfc
+    assert again.rdfc.canonicalize(again) == _full(second)
 
 
 CACHE = Canonicalizer(fast_path=True)
