@@ -62,33 +62,34 @@ def _may_not_be_text(text: str | bytes) -> bool:
 
 def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES,
                 check_text: bool = True) -> None:
-    """Refuse documents nested too deeply or with too many parts (iteratively: no recursion),
-    and strings that are not text (NUL, lone surrogates). ``check_text=False`` is for a value
-    just parsed from a text that ``_may_not_be_text`` cleared."""
-    stack = [(value, 1)]
-    nodes = 0
-    while stack:
-        node, depth = stack.pop()
-        nodes += 1
+    """Refuse documents nested too deeply or with too many parts (level by level: no
+    recursion), and strings that are not text (NUL, lone surrogates). ``check_text=False`` is
+    for a value just parsed from a text that ``_may_not_be_text`` cleared."""
+    level = [value]
+    depth = nodes = 0
+    while level:
+        depth += 1
+        nodes += len(level)
         if nodes > max_nodes:
             raise TooLargeError(f"The document has more than {max_nodes} parts")
         if depth > max_depth:
             raise ParsingError(f"The document is nested more than {max_depth} levels deep")
-        kind = type(node)  # exact JSON types first; subclasses take the isinstance tests
-        if kind is str or (kind is not dict and kind is not list and isinstance(node, str)):
-            if check_text:
-                _check_text(node)
-        elif kind is dict or isinstance(node, dict):
-            for key in node:
-                if type(key) is not str and not isinstance(key, str):
-                    raise ParsingError("The document has a name that is not text")
+        below: list = []
+        for node in level:
+            kind = type(node)  # exact JSON types first; subclasses take the isinstance tests
+            if kind is str or (kind is not dict and kind is not list and isinstance(node, str)):
                 if check_text:
-                    _check_text(key)
-            depth += 1
-            stack.extend([(item, depth) for item in node.values()])
-        elif kind is list or isinstance(node, list):
-            depth += 1
-            stack.extend([(item, depth) for item in node])
+                    _check_text(node)
+            elif kind is dict or isinstance(node, dict):
+                for key in node:
+                    if type(key) is not str and not isinstance(key, str):
+                        raise ParsingError("The document has a name that is not text")
+                    if check_text:
+                        _check_text(key)
+                below.extend(node.values())
+            elif kind is list or isinstance(node, list):
+                below.extend(node)
+        level = below
 
 
 def copy_json(value: object) -> object:
