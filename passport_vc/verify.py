@@ -95,13 +95,20 @@ class Verifier:
         except PassportError as error:
             result.failed("structure", error)
             return result
-        from .ob2 import is_ob2_assertion, is_ob2_jws
+        from .ob2 import is_ob2_assertion
+        from .proofs.jose import read_unverified as read_jws
 
+        decoded = None  # a token's header and payload, decoded once for every step below
+        if given.kind == "jwt":
+            try:
+                decoded = read_jws(given.value)
+            except PassportError:
+                decoded = None  # the proof check decodes it again and says what is wrong
         if (given.kind == "json" and is_ob2_assertion(given.value)) or (
-                given.kind == "jwt" and is_ob2_jws(given.value)):
+                decoded is not None and is_ob2_assertion(decoded[1])):
             self._verify_ob2(given.value, result)
         elif given.kind == "jwt":
-            self._verify_credential_jwt(given.value, result)
+            self._verify_credential_jwt(given.value, result, decoded)
         elif given.kind == "sd-jwt":
             self._verify_credential_any_sd_jwt(given.value, result)
         else:
@@ -176,7 +183,8 @@ class Verifier:
                             "issuer_binding", result)
         self._check_common(document, result, now)
 
-    def _verify_credential_jwt(self, token: str, result: VerificationResult) -> None:
+    def _verify_credential_jwt(self, token: str, result: VerificationResult,
+                               decoded: tuple[dict, dict] | None = None) -> None:
         from .proofs.jose import verify_vc_jwt
 
         result.facts["format"] = "jwt_vc"
@@ -188,7 +196,8 @@ class Verifier:
             return keys[kid]
 
         try:
-            verified = verify_vc_jwt(token, public_key_for_kid=key_for_kid, clock=self.clock)
+            verified = verify_vc_jwt(token, public_key_for_kid=key_for_kid, clock=self.clock,
+                                     unverified=decoded)
         except PassportError as error:
             result.failed("proof", error)
             return

@@ -130,12 +130,15 @@ def _jwk_for(public_key: PublicKey) -> jwk.JWK:
 
 
 def verify_jws(token: str, public_key: PublicKey, *,
-               expected_typ: set[str] | None = None) -> tuple[dict, dict]:
+               expected_typ: set[str] | None = None,
+               header: dict | None = None) -> tuple[dict, dict]:
     """Verify a compact JWS with ``public_key``; returns (protected header, payload).
 
     The algorithm must be the one allowed for the key's curve; checked before any crypto.
+    ``header``: this token's own header, when the caller already decoded it (read_unverified).
     """
-    header, _ = read_unverified(token)
+    if header is None:
+        header, _ = read_unverified(token)
     alg = _check_algorithm(header, public_key.curve)
     if expected_typ is not None and header.get("typ") not in expected_typ:
         raise MalformedProofError(
@@ -253,13 +256,15 @@ def _legacy_document(claims: dict) -> dict:
 
 def verify_vc_jwt(token: str, *, public_key_for_kid: Callable[[str], PublicKey],
                   clock: Clock = system_clock,
-                  leeway: timedelta = timedelta(seconds=60)) -> VerifiedJwt:
+                  leeway: timedelta = timedelta(seconds=60),
+                  unverified: tuple[dict, dict] | None = None) -> VerifiedJwt:
     """Verify a ``vc+jwt`` (VC 2.0) or a legacy VC 1.1 JWT; raises a PassportError if it fails.
 
     The key id must be a DID URL of the credential's issuer; ``public_key_for_kid`` resolves it
     (the caller still checks the key is listed under the issuer's ``assertionMethod``).
+    ``unverified``: ``read_unverified(token)``, when the caller already has it (one decoding).
     """
-    unverified_header, unverified_claims = read_unverified(token)
+    unverified_header, unverified_claims = unverified or read_unverified(token)
     _check_algorithm(unverified_header, None)
     typ = unverified_header.get("typ")
     if typ is not None and not isinstance(typ, str):
@@ -283,7 +288,7 @@ def verify_vc_jwt(token: str, *, public_key_for_kid: Callable[[str], PublicKey],
         raise KeyBindingError(f"The token was signed with {kid}, which is not a key of the "
                               f"issuer {issuer}")
     public_key = public_key_for_kid(kid)
-    header, claims = verify_jws(token, public_key, expected_typ=None)
+    header, claims = verify_jws(token, public_key, expected_typ=None, header=unverified_header)
     if legacy:
         document = _legacy_document(claims)
     else:
@@ -354,7 +359,8 @@ def verify_vp_jwt(token: str, *, public_key_for_kid: Callable[[str], PublicKey],
     if kid.split("#", 1)[0] != holder:
         raise KeyBindingError(f"The token was signed with {kid}, which is not a key of the "
                               f"holder {holder}")
-    header, claims = verify_jws(token, public_key_for_kid(kid), expected_typ={VP_JWT_TYPE})
+    header, claims = verify_jws(token, public_key_for_kid(kid), expected_typ={VP_JWT_TYPE},
+                                header=unverified_header)
     document = {name: value for name, value in claims.items()
                 if name not in (*REGISTERED_CLAIMS, "nonce")}
     if "iss" in claims and claims["iss"] != _holder_of(document):
