@@ -46,18 +46,30 @@ def _check_text(text: str) -> None:
 
 # Where a JSON text could give a NUL or a lone surrogate: the characters themselves, or their
 # \u escapes (an escaped backslash before "u0000" matches too: then the full check just runs).
-_MAY_NOT_BE_TEXT = re.compile(r"[\x00\ud800-\udfff]|\\u(?:0000|[dD][89a-fA-F])")
-# In UTF-8 bytes: json.loads decodes with "surrogatepass", so a surrogate arrives as ED A0-BF.
-_MAY_NOT_BE_TEXT_UTF8 = re.compile(rb"[\x00\xed]|\\u(?:0000|[dD][89a-fA-F])")
+# The characters are looked for with ``in`` (a fast substring search) and the escapes by a
+# pattern that starts with a literal: a single pattern with a class in front is scanned
+# character by character, about 12 µs a kilobyte.
+_ESCAPED = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+_ESCAPED_UTF8 = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def _may_not_be_text(text: str | bytes) -> bool:
     """False only when no string parsed from ``text`` can hold a NUL or a lone surrogate."""
     if isinstance(text, str):
-        return _MAY_NOT_BE_TEXT.search(text) is not None
+        if "\x00" in text:
+            return True
+        if not text.isascii():
+            try:
+                text.encode("utf-8")  # refuses a lone surrogate, at C speed
+            except UnicodeEncodeError:
+                return True
+        return "\\u" in text and _ESCAPED.search(text) is not None
     if json.detect_encoding(text) != "utf-8":
         return True
-    return _MAY_NOT_BE_TEXT_UTF8.search(text) is not None
+    # json.loads decodes UTF-8 with "surrogatepass", so a surrogate arrives as ED A0-BF.
+    if b"\x00" in text or b"\xed" in text:
+        return True
+    return b"\\u" in text and _ESCAPED_UTF8.search(text) is not None
 
 
 def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES,
