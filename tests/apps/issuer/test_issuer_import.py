@@ -117,3 +117,30 @@ def test_error_report_neutralises_formulas():
 
     text = error_report_csv([RowError(2, "bad", {"name": "=HYPERLINK(\"x\")"})])
     assert "'=HYPERLINK" in text
+
+
+def test_a_large_import_refreshes_postgresql_planner_statistics(service, acme):
+    """After a bulk load PostgreSQL's statistics are stale until autovacuum comes round; the
+    next import's key look-up would be planned as a scan. A large import runs ANALYZE."""
+    from sqlalchemy import text
+
+    from issuer.bulk import ANALYZE_AFTER
+
+    def manual_analyses() -> int | None:
+        if service.db.engine.dialect.name != "postgresql":
+            return None
+        with service.db.reading() as session:
+            session.execute(text("SELECT pg_stat_clear_snapshot()"))
+            return session.execute(text(
+                "SELECT analyze_count FROM pg_stat_user_tables "
+                "WHERE relid = 'issuer_records'::regclass")).scalar()
+
+    before = manual_analyses()
+    small = service.imports.import_csv("acme", _cohort(3))
+    assert small.issued == 3
+    assert manual_analyses() == before  # a few rows: nothing to refresh
+    report = service.imports.import_csv("acme", _cohort(ANALYZE_AFTER + 10).replace(
+        "Worker ", "Carer "))
+    assert report.issued == ANALYZE_AFTER + 10
+    if before is not None:  # PostgreSQL: counted by the server, manual ANALYZE only
+        assert manual_analyses() == before + 1
