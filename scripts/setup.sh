@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# the benchmarks' load generator (benchmarks/verify_load.py) and instruction counter
+# (benchmarks/issuer_instructions.py)
+command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+command -v valgrind >/dev/null 2>&1 || need_apt+=(valgrind)
 # the font the PDFs embed (passport_web/pdf_font.py); the wallet and issuer refuse to start
 # without it
 for font in DejaVuSans.ttf DejaVuSans-Bold.ttf; do
@@ -20,7 +24,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq || true
     apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
   else
-    echo "!! please install: ${need_apt[*]} (the browser and PDF tests and the services need them)" >&2
+    echo "!! please install: ${need_apt[*]} (the browser and PDF tests, the services and the benchmarks need them)" >&2
   fi
 fi
 
