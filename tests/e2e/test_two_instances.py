@@ -209,11 +209,13 @@ def test_the_oid4vci_rate_limit_counts_on_both_instances(world):
            "pre-authorized_code": "not-a-code"}
     answers = [requests.post(base + "/token", data=bad, timeout=10).status_code
                for _ in range(OID4VCI_LIMIT) for base in issuer.each()]
-    # the earlier test spent a few of the window's requests; the rest are shared A + B
+    # an earlier test may have spent some of the window's requests; the rest are shared A + B
     assert 400 in answers and answers[-1] == 429
     first_refusal = answers.index(429)
     assert set(answers[first_refusal:]) == {429}
-    assert first_refusal < OID4VCI_LIMIT  # more than the limit for one instance alone: no
+    # one window for both: refused by the LIMIT-th request at the latest (counted per
+    # instance, A and B would each take LIMIT, and nothing would be refused before the end)
+    assert first_refusal <= OID4VCI_LIMIT
 
 
 def test_a_revocation_on_one_instance_is_published_by_both(world):
