@@ -11,7 +11,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from ..errors import (
     DidNotFoundError,
@@ -33,21 +33,24 @@ PURE_METHODS = frozenset({"key", "jwk"})
 MEMO_SIZE = 4096
 
 
+def _remember_valid(check):
+    """Every credential and presentation names its issuer's and holder's DIDs again: ``check``'s
+    answer for a plain string of a possible length is remembered (bounded); a refusal is not, it
+    is raised afresh every time; anything else is checked as it comes."""
+    remembered = lru_cache(maxsize=2048)(check)
+
+    @wraps(check)
+    def checked(value):
+        if type(value) is str and 0 < len(value) <= MAX_DID_LENGTH:
+            return remembered(value)
+        return check(value)
+
+    return checked
+
+
+@_remember_valid
 def parse_did(did: str) -> tuple[str, str]:
     """Return (method, method-specific id) or raise InvalidDidError."""
-    if type(did) is str and 0 < len(did) <= MAX_DID_LENGTH:
-        return _parse_did(did)
-    return _parse_did_checked(did)
-
-
-# Every credential and presentation names its issuer's and holder's DIDs again: the answer for
-# a valid DID is remembered (bounded); a refusal is not, it is raised afresh every time.
-@lru_cache(maxsize=2048)
-def _parse_did(did: str) -> tuple[str, str]:
-    return _parse_did_checked(did)
-
-
-def _parse_did_checked(did: str) -> tuple[str, str]:
     if not isinstance(did, str) or not did:
         raise InvalidDidError("The DID is missing")
     if len(did) > MAX_DID_LENGTH:
@@ -62,19 +65,9 @@ def _parse_did_checked(did: str) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
+@_remember_valid
 def split_did_url(did_url: str) -> tuple[str, str]:
     """Split ``did:…#fragment`` into (DID, fragment); paths and queries are not supported."""
-    if type(did_url) is str and 0 < len(did_url) <= MAX_DID_LENGTH:
-        return _split_did_url(did_url)
-    return _split_did_url_checked(did_url)
-
-
-@lru_cache(maxsize=2048)
-def _split_did_url(did_url: str) -> tuple[str, str]:
-    return _split_did_url_checked(did_url)
-
-
-def _split_did_url_checked(did_url: str) -> tuple[str, str]:
     if not isinstance(did_url, str) or not did_url:
         raise InvalidDidUrlError("The key reference (DID URL) is missing")
     if len(did_url) > MAX_DID_LENGTH:
