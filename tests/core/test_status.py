@@ -142,6 +142,15 @@ def test_allocate_index_is_random_and_never_reuses():
     assert len(set(first)) > 15  # spread across the list, not sequential
 
 
+@pytest.mark.parametrize("size", [1, 2, 48, 64, 100])
+def test_random_draws_cover_every_index_of_any_size(size):
+    """Powers of two draw exactly log2(size) bits, other sizes use randrange: every index can
+    come out of the random draws themselves (nothing is taken, so no fallback scan)."""
+    rng = random.Random(size)
+    drawn = {allocate_index(lambda _i: False, size=size, rng=rng) for _ in range(size * 40)}
+    assert drawn == set(range(size))
+
+
 # --- entries ---------------------------------------------------------------------------------
 def test_status_entry_shape():
     assert status_entry(LIST_URL, 94567, "revocation") == {
