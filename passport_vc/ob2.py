@@ -71,17 +71,6 @@ def is_ob2_assertion(document: object) -> bool:
                         else [document.get("type")])
 
 
-def is_ob2_jws(token: str) -> bool:
-    """A compact JWS whose payload is an OB 2.0 assertion (looked at, not trusted)."""
-    from .proofs.jose import read_unverified
-
-    try:
-        _header, payload = read_unverified(token)
-    except PassportError:
-        return False
-    return is_ob2_assertion(payload)
-
-
 def _https(url: object, what: str) -> str:
     if not isinstance(url, str) or urlsplit(url).scheme != "https" or len(url) > 2048:
         raise MalformedValueError(f"The badge's {what} is not an https address")
@@ -268,5 +257,5 @@ def recipient_note(assertion: dict) -> str | None:
 
 
 __all__ = ["Ob2Outcome", "check_hosted", "check_signed", "credential_view", "is_ob2_assertion",
-           "is_ob2_jws", "recipient_note"]
+           "recipient_note"]
 
