@@ -270,9 +270,11 @@ def json_body(max_keys: int = 64) -> dict:
     from passport_vc.errors import ParsingError
     from passport_vc.inputs import parse_json
 
-    if not request.data:
+    # Read as bytes only: ``request.data`` would first run the form parser's machinery.
+    data = request.get_data(parse_form_data=False)
+    if not data:
         raise ParsingError("Send a JSON object in the request body")
-    value = parse_json(request.get_data(cache=False))
+    value = parse_json(data)
     if not isinstance(value, dict):
         raise ParsingError("The request body must be a JSON object")
     if len(value) > max_keys:
