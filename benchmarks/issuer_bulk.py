@@ -13,8 +13,10 @@ reported. The floor is bare Ed25519 signing of the same count, measured in the s
 The process is pinned to one CPU where the OS allows it (a PostgreSQL server still runs in its
 own process). Issue targets: ≥ 1,000 credentials/s including storage (issue 3), ≥ 3,000/s per
 core (issue 14). On a shared machine the rate moves with the load; the ratio to the floor
-(bare Ed25519 signatures per stored credential) does much less, so it is reported beside it,
-with the rate an idle core would reach (the idle floor in the core benchmark ÷ the ratio).
+(bare Ed25519 signatures per stored credential) does much less, so it is reported beside it.
+Machines differ too: the issue's figures (1,508/s then) were taken on a core that signed
+31,053 times a second; the rate that core would reach (31,053 ÷ the ratio) is reported as well,
+so a faster machine does not meet the target by its speed alone.
 
     .venv/bin/python benchmarks/issuer_bulk.py [--count 10000] [--rounds 3]
         [--database-url postgresql://postgres@127.0.0.1:5432/test] [--write]
@@ -50,7 +52,8 @@ from passport_vc.keys import PrivateKey  # noqa: E402
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 SECTION = "## Issuer: bulk issuance"
 TARGET = 3_000
-IDLE_FLOOR = 31_053  # Ed25519 signatures/s on an idle core of this machine (core benchmark)
+# Ed25519 signatures/s on an idle core of the machine the issue's figures came from
+REFERENCE_FLOOR = 31_053
 COURSES = ("moving-and-handling", "fire-safety", "basic-life-support", "medication",
            "safeguarding-adults", "infection-prevention-and-control", "health-and-safety",
            "food-safety", "equality-and-diversity", "mental-capacity-act-and-dols")
@@ -195,18 +198,20 @@ def report(runs: list[dict]) -> str:
         "[--database-url postgresql://…]`.",
         "",
         "| database | total time | credentials/s | re-run of the same file (issues 0) | "
-        "Ed25519 sign alone (floor) | ratio to floor | on an idle core (31,053/s ÷ ratio) | "
+        "Ed25519 sign alone (floor) | ratio to floor | on the issue's reference core "
+        f"({REFERENCE_FLOOR:,} signatures/s ÷ ratio) | "
         "target |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for item in runs:
         ratio = item["floor"] / item["rate"]
-        idle = IDLE_FLOOR / ratio
+        reference = REFERENCE_FLOOR / ratio
         lines.append(
             f"| {item['database']} | {item['seconds']:.2f} s | {item['rate']:,.0f}/s | "
             f"{item['rerun_seconds']:.2f} s | {item['floor']:,.0f}/s | {ratio:.1f}× | "
-            f"{idle:,.0f}/s | ≥ {TARGET:,}/s: measured {'✓' if item['rate'] >= TARGET else '✗'}"
-            f", on an idle core {'✓' if idle >= TARGET else '✗'} |")
+            f"{reference:,.0f}/s | ≥ {TARGET:,}/s: measured "
+            f"{'✓' if item['rate'] >= TARGET else '✗'}, on the reference core "
+            f"{'✓' if reference >= TARGET else '✗'} |")
     lines += [
         "",
         "The ratio says how many bare Ed25519 signatures one stored credential costs; the "
