@@ -25,6 +25,7 @@ from passport_vc.clock import Clock
 from passport_vc.errors import MalformedValueError, NotFoundError, PassportError, TooLargeError
 from passport_vc.json_text import compact_json
 from passport_web.sql import Database
+from passport_web.sql_bulk import insert_many
 
 from .catalogue import CatalogueService
 from .events import record_event
@@ -257,20 +258,20 @@ class ImportService:
                                     "outcome": "issued", "message": None,
                                     "record_id": values["id"], "raw": None})
                     if len(pending) >= INSERT_CHUNK:
-                        session.execute(insert(records), pending)
+                        insert_many(session, records, pending)
                         pending = []
                 done += 1
                 if progress is not None:
                     progress(done, len(valid))
             if pending:
-                session.execute(insert(records), pending)
+                insert_many(session, records, pending)
             context.flush()
             for error in errors:
                 row_log.append({"batch_id": batch_id, "row_no": error.row_no, "row_key": None,
                                 "outcome": "error", "message": error.message, "record_id": None,
                                 "raw": json.dumps(error.raw, ensure_ascii=False)})
             for start in range(0, len(row_log), INSERT_CHUNK):
-                session.execute(insert(import_rows), row_log[start:start + INSERT_CHUNK])
+                insert_many(session, import_rows, row_log[start:start + INSERT_CHUNK])
             session.execute(update(import_batches).where(import_batches.c.id == batch_id).values(
                 issued=len(issued_ids), skipped=skipped, failed=len(errors)))
             record_event(session, provider.id, None, "import",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from passport_vc.status import LIFECYCLE_SIZE, get_status, new_list, set_status
 from passport_vc.status.bitstring import allocate_index
+from passport_web.sql_bulk import insert_many
 
 from .storage import status_indexes, status_lists
 
@@ -106,7 +107,7 @@ class Allocator:
     def flush(self) -> None:
         if self._list is None or not self._pending:
             return
-        self.session.execute(insert(status_indexes), self._pending)
+        insert_many(self.session, status_indexes, self._pending)
         self.session.execute(update(status_lists)
                              .where(status_lists.c.id == self._list["id"])
                              .values(allocated=bytes(self._list["allocated"]),
