@@ -15,6 +15,7 @@ Everything takes a ``Fetcher`` so tests and offline verification never touch the
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import re
@@ -23,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from http.cookiejar import DefaultCookiePolicy
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
@@ -75,6 +77,11 @@ class Fetched:
         return replace(self, fetched_at=answer.fetched_at, from_cache=False,
                        etag=answer.etag or self.etag,
                        max_age=answer.max_age if answer.max_age is not None else self.max_age)
+
+    @cached_property
+    def body_sha256(self) -> bytes:
+        """SHA-256 of the body, once per copy: a cached copy is served to many checks."""
+        return hashlib.sha256(self.body).digest()
 
     def json(self) -> object:
         from .inputs import parse_json

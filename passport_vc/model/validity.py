@@ -8,6 +8,7 @@ Dates are written the UK way, in UK time.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import MalformedValueError
@@ -36,6 +37,7 @@ def validity_window(document: dict) -> tuple[datetime | None, datetime | None]:
             parse_vc_datetime(end, version, end_key) if end is not None else None)
 
 
+@lru_cache(maxsize=4096)  # every verification says its dates; most credentials share a few
 def uk_date(moment: datetime) -> str:
     """"3 March 2026" (no leading zero, as GOV.UK writes dates)."""
     local = moment.astimezone(UK)

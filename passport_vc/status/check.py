@@ -290,6 +290,9 @@ class VerifiedLists:
 
 
 def _digest(fetched: Any) -> bytes:
+    known = getattr(fetched, "body_sha256", None)
+    if isinstance(known, bytes):
+        return known
     body = fetched.body
     if isinstance(body, str):
         body = body.encode("utf-8")

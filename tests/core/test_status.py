@@ -476,3 +476,23 @@ def test_a_lifecycle_list_needs_the_minimum_entries_at_two_bits_each():
     with pytest.raises(RangeError):
         list_credential(LIST_URL, "did:example:issuer", "message", new_list(),
                         valid_from="2025-01-01T00:00:00Z", status_size=2)
+
+
+def test_a_list_copy_is_hashed_once_and_the_same_as_its_bytes():
+    """VerifiedLists is keyed by the list's exact bytes; a cached copy (served to every check)
+    keeps its digest, and anything else that has a body is hashed as before."""
+    import hashlib
+
+    from passport_vc.fetch import Fetched
+    from passport_vc.status.check import _digest
+
+    copy = Fetched(url="https://p.example/status/1", body=b'{"a": 1}',
+                   content_type="application/vc+ld+json", fetched_at=datetime.now(UTC))
+    assert _digest(copy) == hashlib.sha256(b'{"a": 1}').digest()
+    assert copy.body_sha256 is _digest(copy)  # made once, then reused
+
+    @dataclass
+    class OtherAnswer:
+        body: str
+
+    assert _digest(OtherAnswer('{"a": 1}')) == hashlib.sha256(b'{"a": 1}').digest()
