@@ -77,16 +77,6 @@ def check_shape(value: object, *, max_depth: int = MAX_DEPTH, max_nodes: int = M
     """Refuse documents nested too deeply or with too many parts (level by level: no
     recursion), and strings that are not text (NUL, lone surrogates). ``check_text=False`` is
     for a value just parsed from a text that ``_may_not_be_text`` cleared."""
-    _check_levels(value, max_depth, max_nodes, check_text)
-
-
-def _check_levels(value: object, max_depth: int, max_nodes: int, check_text: bool,
-                  ) -> tuple[int, bool]:
-    """check_shape's walk. Also returns, for the fast reader, how many colons the value's
-    JSON text must hold (one per member, plus those inside names and strings) and whether
-    it holds a float (which orjson and ``json`` may read differently)."""
-    colons = 0
-    has_float = False
     level = [value]
     depth = nodes = 0
     while level:
@@ -100,24 +90,18 @@ def _check_levels(value: object, max_depth: int, max_nodes: int, check_text: boo
         for node in level:
             kind = type(node)  # exact JSON types first; subclasses take the isinstance tests
             if kind is str or (kind is not dict and kind is not list and isinstance(node, str)):
-                colons += node.count(":")
                 if check_text:
                     _check_text(node)
             elif kind is dict or isinstance(node, dict):
-                colons += len(node)
                 for key in node:
                     if type(key) is not str and not isinstance(key, str):
                         raise ParsingError("The document has a name that is not text")
-                    colons += key.count(":")
                     if check_text:
                         _check_text(key)
                 below.extend(node.values())
             elif kind is list or isinstance(node, list):
                 below.extend(node)
-            elif kind is float:
-                has_float = True
         level = below
-    return colons, has_float
 
 
 def copy_json(value: object) -> object:
@@ -156,44 +140,12 @@ def _no_constant(name: str) -> object:
     raise ParsingError(f"{name} is not a JSON value")
 
 
-_SLOW = object()
-
-
-def _parse_fast(text: str | bytes) -> object:
-    """orjson's reading of ``text`` when it is certainly the strict reader's too, else _SLOW
-    (the strict reader then decides, with its precise messages).
-
-    orjson keeps the last of two equal names without a word, so the names are counted: in
-    JSON text a colon outside strings separates a name from its value, so a text whose
-    colons outnumber the members read plus the colons inside names and strings lost a
-    member. (Only an escape can make a colon that is not one in the text: ``\\u003a``
-    sends the text to the strict reader.) Floats go there too: orjson reads an integer beyond
-    64 bits as a float."""
-    colon, escape = (":", "\\u003") if isinstance(text, str) else (b":", b"\\u003")
-    if escape in text:
-        return _SLOW
-    try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return _SLOW
-    try:
-        colons, has_float = _check_levels(value, MAX_DEPTH, MAX_NODES, _may_not_be_text(text))
-    except (ParsingError, TooLargeError):
-        return _SLOW  # refused either way; the strict reader says why, in the same words
-    if has_float or colons != text.count(colon):
-        return _SLOW
-    return value
-
-
 def parse_json(text: str | bytes, *, max_bytes: int = MAX_INPUT_BYTES) -> object:
     """The one strict JSON reader for everything that comes from outside: bounded size,
     depth and parts; no duplicate names, NaN/Infinity, overflowing numbers, NUL or lone
     surrogates. Raises ParsingError or TooLargeError."""
     if len(text) > max_bytes:
         raise TooLargeError(f"The input is larger than {max_bytes // 1024} KB")
-    value = _parse_fast(text)
-    if value is not _SLOW:
-        return value
     try:
         value = json.loads(text, object_pairs_hook=_unique_object, parse_float=_finite_float,
                            parse_constant=_no_constant)
