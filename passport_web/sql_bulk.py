@@ -3,7 +3,8 @@ per-row statement machinery.
 
 For each row of an executemany, SQLAlchemy builds the compiled statement's parameters anew
 (every key looked up, every value through its type); in a 10,000-credential import that was
-a tenth of the time. Here the SQL is written once per table and column list, each column's own
+about 3 % of every instruction (callgrind: 2.59 M → 2.51 M per stored credential). Here the
+SQL is written once per table and column list, each column's own
 bind processor for this database converts its values (the same conversion ``insert()`` does:
 dates and times as SQLite stores them, native values for PostgreSQL), and the driver receives
 one executemany. Tables with Python-side column defaults take the ordinary path, which applies
