@@ -4,11 +4,21 @@
 allow-listed: Ed25519 (EdDSA), P-256 (ES256), P-384 (ES384) and P-521 (ES512). P-521 is here
 for VC-JOSE-COSE (JOSE / COSE, RFC 7518 §3.4, RFC 9053 §2.1); no Data Integrity cryptosuite
 defines it, so the proofs' own curve lists leave it out.
+
+Ed25519 signs and verifies through libsodium (PyNaCl), about twice as fast as OpenSSL here and
+stricter: it also refuses small-order R points. ``cryptography`` keeps the key objects
+(PKCS#8 at rest, jwcrypto, the ECDSA curves); Ed25519 is deterministic, so both libraries give
+the same signature for the same key and message (tests/core/test_keys.py).
+
+An Ed25519 public key must be a point of the curve's prime-order group, as every real key is:
+OpenSSL (and so jwcrypto and pycose) accepts the identity point as a key, under which one
+"signature" verifies for every message, so such keys are refused where every key is made.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature
@@ -18,6 +28,13 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
+from nacl.bindings import (
+    crypto_core_ed25519_is_valid_point,
+    crypto_sign,
+    crypto_sign_open,
+    crypto_sign_seed_keypair,
+)
+from nacl.exceptions import BadSignatureError
 
 from . import multikey
 
@@ -55,6 +72,12 @@ class Signer(Protocol):
     def sign(self, data: bytes) -> bytes: ...
 
 
+@functools.lru_cache(maxsize=4096)
+def _in_prime_order_group(raw: bytes) -> bool:
+    # libsodium: on the curve, canonical, in the main subgroup, not of small order (50 µs)
+    return crypto_core_ed25519_is_valid_point(raw)
+
+
 class PublicKey:
     """A public key on an allow-listed curve."""
 
@@ -67,6 +90,9 @@ class PublicKey:
         self._key = key
         if curve == "Ed25519":
             self._raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+            if not _in_prime_order_group(self._raw):
+                raise ValueError("the point is of small order or outside the group real "
+                                 "Ed25519 keys belong to")
         else:
             self._raw = key.public_bytes(serialization.Encoding.X962,
                                          serialization.PublicFormat.CompressedPoint)
@@ -135,7 +161,9 @@ class PublicKey:
         """Check a raw signature (Ed25519 64 bytes; ECDSA r||s) over ``data``."""
         try:
             if self.curve == "Ed25519":
-                self._key.verify(signature, data)
+                if len(signature) != 64:
+                    return False
+                crypto_sign_open(bytes(signature) + bytes(data), self._raw)
                 return True
             size = _EC[self.curve][2]
             if len(signature) != 2 * size:
@@ -144,7 +172,7 @@ class PublicKey:
                                        int.from_bytes(signature[size:], "big"))
             self._key.verify(der, data, ec.ECDSA(_EC[self.curve][1]()))
             return True
-        except InvalidSignature:
+        except (InvalidSignature, BadSignatureError):
             return False
 
     def __eq__(self, other: object) -> bool:
@@ -160,7 +188,7 @@ class PublicKey:
 class PrivateKey:
     """A signing key. Its repr shows only the public half; export needs a passphrase."""
 
-    __slots__ = ("curve", "_key", "_public")
+    __slots__ = ("curve", "_key", "_public", "_sodium")
 
     def __init__(self, curve: str, key: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
         if curve not in CURVES:
@@ -168,6 +196,13 @@ class PrivateKey:
         self.curve = curve
         self._key = key
         self._public = PublicKey(curve, key.public_key())
+        self._sodium = b""  # libsodium's expanded secret key (seed || public key), Ed25519 only
+        if curve == "Ed25519":
+            seed = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                     serialization.NoEncryption())
+            public, self._sodium = crypto_sign_seed_keypair(seed)
+            if public != self._public.raw:
+                raise ValueError("libsodium and OpenSSL disagree on this key's public half")
 
     @classmethod
     def generate(cls, curve: str = "Ed25519") -> PrivateKey:
@@ -234,7 +269,7 @@ class PrivateKey:
     def sign(self, data: bytes) -> bytes:
         """Raw signature: Ed25519 (64 bytes) or deterministic ECDSA r||s (RFC 6979)."""
         if self.curve == "Ed25519":
-            return self._key.sign(data)
+            return crypto_sign(bytes(data), self._sodium)[:64]
         _, hash_cls, size, _ = _EC[self.curve]
         der = self._key.sign(data, ec.ECDSA(hash_cls(), deterministic_signing=True))
         r, s = decode_dss_signature(der)
