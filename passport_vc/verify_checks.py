@@ -109,8 +109,8 @@ class SharedChecks:
         from .model.validity import check_validity, validity_window
 
         try:
-            valid_from, valid_until = validity_window(document)
-            state, message = check_validity(document, now)
+            valid_from, valid_until = window = validity_window(document)
+            state, message = check_validity(document, now, window)
         except PassportError as error:
             result.failed("validity", error)
             return

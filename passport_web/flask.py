@@ -33,6 +33,7 @@ from werkzeug.routing import IntegerConverter
 from passport_vc.errors import PassportError
 
 from .i18n import init_i18n
+from .json_provider import FastJSONProvider
 from .logs import configure_logging, log_requests
 
 log = logging.getLogger("passport.web")
@@ -198,6 +199,7 @@ def init_app(app: Flask, *, service_name: str, service_url: str = "/",
     app.config["PASSPORT_JSON_PATHS"] = JSON_PATHS + tuple(json_paths)
     app.config["PASSPORT_OAUTH_PATHS"] = frozenset(oauth_paths)
     app.config.setdefault("MAX_CONTENT_LENGTH", MAX_REQUEST_BYTES)
+    app.json = FastJSONProvider(app)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     # Flask's defaults already hold these keys (SameSite None), so setdefault would do nothing.
     app.config["SESSION_COOKIE_HTTPONLY"] = True

@@ -44,11 +44,15 @@ def uk_date(moment: datetime) -> str:
     return f"{local.day} {local:%B %Y}"
 
 
-def check_validity(document: dict, now: datetime) -> tuple[str, str]:
-    """("valid" | "expired" | "not-yet-valid", plain-English message) at ``now``."""
+def check_validity(document: dict, now: datetime,
+                   window: tuple[datetime | None, datetime | None] | None = None
+                   ) -> tuple[str, str]:
+    """("valid" | "expired" | "not-yet-valid", plain-English message) at ``now``.
+
+    ``window``: the document's ``validity_window``, when the caller already has it."""
     if now.tzinfo is None:
         raise MalformedValueError("The time to check against must include a time zone")
-    start, end = validity_window(document)
+    start, end = validity_window(document) if window is None else window
     if start is not None and now < start:
         return "not-yet-valid", f"This credential is not valid until {uk_date(start)}."
     if end is not None and now > end:
