@@ -11,7 +11,7 @@ from datetime import date
 from flask import Blueprint, g, jsonify, request, url_for
 
 from passport_vc.errors import MalformedValueError, NotFoundError, ParsingError
-from passport_web.flask import json_body
+from passport_web.flask import json_body, request_bytes
 
 from .. import auth
 from ..auth import service
@@ -134,7 +134,7 @@ def change_state(record_id: str, action: str):
     provider = api_provider()
     if action not in ("revoke", "suspend", "reinstate"):
         raise NotFoundError("The action must be revoke, suspend or reinstate")
-    body = json_body() if request.get_data(parse_form_data=False) else {}
+    body = json_body() if request_bytes() else {}
     _only(body, frozenset({"reason"}))
     method = getattr(service().status, action)
     record = method(record_id, body.get("reason"), provider=provider.id,
@@ -156,7 +156,7 @@ def revoke_many():
 @bp.post("/api/v1/credentials/<record_id>/offers")
 def create_offer(record_id: str):
     provider = api_provider()
-    body = json_body() if request.get_data(parse_form_data=False) else {}
+    body = json_body() if request_bytes() else {}
     _only(body, frozenset({"tx_code"}))
     with_tx_code = body.get("tx_code", False)
     if not isinstance(with_tx_code, bool):

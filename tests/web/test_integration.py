@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 
 from passport_vc.errors import NotFoundError, ParsingError
-from passport_web.flask import csrf, init_app, json_body
+from passport_web.flask import csrf, init_app, json_body, request_bytes
 from passport_web.sql import Database, normalise_url
 
 
@@ -22,6 +22,13 @@ def app():
     @csrf.exempt
     def echo():
         return json_body()
+
+    @app.post("/api/twice")
+    @csrf.exempt
+    def twice():
+        from flask import request
+        first = request_bytes()
+        return {"same": first == request_bytes() == request.get_data(), "size": len(first)}
 
     @app.get("/missing")
     def missing():
@@ -51,6 +58,38 @@ def test_api_errors_are_problem_json(app):
     assert "not valid JSON" in response.json["detail"]
     response = client.post("/api/echo", data="[1]", content_type="application/json")
     assert response.json["detail"] == "The request body must be a JSON object"
+
+
+def test_the_body_is_read_once_and_the_same_bytes_every_time(app):
+    client = app.test_client()
+    body = '{"name": "Siân"}'.encode()
+    assert client.post("/api/twice", data=body).json == {"same": True, "size": len(body)}
+    assert client.post("/api/twice", data=b"").json == {"same": True, "size": 0}
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(app):
+    app.config["MAX_CONTENT_LENGTH"] = 100
+    response = app.test_client().post("/api/echo", data=b'{"a": "' + b"x" * 200 + b'"}',
+                                      content_type="application/json")
+    assert response.status_code == 413
+    assert response.mimetype == "application/problem+json"
+
+
+def test_a_body_without_a_declared_length_goes_through_werkzeug(app):
+    # A chunked upload arrives with no Content-Length; the server marks its input as ending.
+    import io
+
+    client = app.test_client()
+    response = client.post("/api/echo", input_stream=io.BytesIO(b'{"a": 1}'),
+                           content_type="application/json",
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 200 and response.json == {"a": 1}
+    # …and over the limit without one: werkzeug stops reading and answers 413
+    app.config["MAX_CONTENT_LENGTH"] = 100
+    response = client.post("/api/echo", input_stream=io.BytesIO(b"[" + b"1," * 100 + b"1]"),
+                           content_type="application/json",
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 413
 
 
 def test_error_pages_are_plain_english_and_hide_internals(app):
