@@ -9,6 +9,12 @@ bind processor for this database converts its values (the same conversion ``inse
 dates and times as SQLite stores them, native values for PostgreSQL), and the driver receives
 one executemany. Tables with Python-side column defaults take the ordinary path, which applies
 them; the database's own defaults and autoincrement ids apply either way.
+
+On PostgreSQL (psycopg) the rows go in with ``COPY … FROM STDIN`` instead, which its manual
+recommends for loading many rows: no statement per row for the server to parse, plan and run
+(a 10,000-credential import waited on the server for over a quarter of its time). Constraints,
+defaults and the transaction are the same; an error comes back as SQLAlchemy's own exception
+(a repeated key as ``IntegrityError``), as from an INSERT.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
-from sqlalchemy import Table, insert
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Table, exc, insert
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
 # How each DB-API paramstyle writes the n-th parameter (named ones are called p0, p1, …).
@@ -61,6 +67,7 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, obje
         session.execute(insert(table), list(rows))
         return
     sql, processors, keyed = plan
+    copying = connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
     size = len(names)
     parameters: list = []
     for row in rows:
@@ -70,6 +77,27 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, obje
         for position, process in processors:
             if values[position] is not None:
                 values[position] = process(values[position])
-        parameters.append({f"p{n}": value for n, value in enumerate(values)} if keyed
-                          else tuple(values))
-    connection.exec_driver_sql(sql, parameters)
+        parameters.append({f"p{n}": value for n, value in enumerate(values)}
+                          if keyed and not copying else tuple(values))
+    if copying:
+        _copy(connection, table, names, parameters)
+    else:
+        connection.exec_driver_sql(sql, parameters)
+
+
+def _copy(connection: Connection, table: Table, names: tuple[str, ...],
+          rows: list[tuple]) -> None:
+    """PostgreSQL's COPY through psycopg, in the connection's open transaction."""
+    import psycopg
+
+    preparer = connection.dialect.identifier_preparer
+    statement = (f"COPY {preparer.format_table(table)} "
+                 f"({', '.join(preparer.quote(name) for name in names)}) FROM STDIN")
+    driver = connection.connection.driver_connection
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.Error as error:
+        raise exc.DBAPIError.instance(statement, None, error, psycopg.Error,
+                                      dialect=connection.dialect) from error

@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import IntegrityError
 
 from issuer.storage import metadata as issuer_metadata
 from issuer.storage import status_indexes
@@ -53,7 +54,9 @@ WITH_DEFAULT = Table("t_default", metadata,
 
 
 def _rows() -> list[dict]:
-    return [{"label": f"row {n}", "body": "é 한 \U0001f600 it's 50% \"quoted\"" * (n % 3),
+    # tabs, line ends and backslashes: what COPY's text format must escape (PostgreSQL)
+    return [{"label": f"row {n}", "body": "é 한 \U0001f600 it's 50% \"quoted\"\t\\N\r\n\\."
+             * (n % 3),
              "day": date(2026, 1, 1) + timedelta(days=n) if n % 4 else None,
              "at": datetime(2026, 11, 24, 12, n, 30, 123456, tzinfo=UTC) if n % 5 else None,
              "blob": bytes([n, 0, 255]) if n % 2 else None, "flag": n % 3 == 0}
@@ -128,7 +131,7 @@ def test_the_database_refuses_a_repeated_key_and_the_batch_is_undone(database_ur
             session.execute(insert(status_lists).values(
                 id=1, provider_id=1, purpose="message", list_no=1, size=8, bits=b"\0" * 2,
                 allocated=b"\0", used=0, version=1, updated_at=datetime(2026, 1, 1, tzinfo=UTC)))
-        with pytest.raises(Exception, match="(?i)unique|duplicate"):
+        with pytest.raises(IntegrityError, match="(?i)unique|duplicate"):
             with db.transaction() as session:
                 insert_many(session, status_indexes, [{"list_id": 1, "idx": 3},
                                                      {"list_id": 1, "idx": 3}])
