@@ -380,9 +380,12 @@ def report(summary: dict, args: argparse.Namespace) -> str:
     lines += ["", "Targets (issue 14): " + "; ".join(
         f"{text} {'✓' if ok else '✗'}" for text, ok in checks) + ".", ""]
     healthz_cpu, verify_cpu = summary["healthz"]["cpu_ms"], verify["cpu_ms"]
+    paired = [v / h for v, h in zip(verify["rates"], summary["healthz"]["rates"], strict=True)]
     lines += [f"The server's CPU decides the ratio: /healthz costs {healthz_cpu:.2f} ms a "
-              f"request and a verification {verify_cpu:.2f} ms, so 70 % would need a "
-              f"verification to cost at most {healthz_cpu / TARGETS['ratio']:.2f} ms.", ""]
+              f"request and a verification {verify_cpu:.2f} ms (a ratio of "
+              f"{healthz_cpu / verify_cpu:.2f} in CPU), so 70 % would need a verification to "
+              f"cost at most {healthz_cpu / TARGETS['ratio']:.2f} ms. Round by round (verify "
+              f"÷ /healthz in the same round): {' / '.join(f'{r:.2f}' for r in paired)}.", ""]
     return "\n".join(lines)
 
 
