@@ -237,8 +237,9 @@ def report(runs: list[dict]) -> str:
         "floor and the yardstick are measured just before and just after each import, so all "
         "see the same "
         "machine; on a busy machine both move, so see also the instruction counts below, "
-        "which do not. Storage is batched (executemany in chunks of 500 in one transaction; "
-        "the commit, which writes about 40 MB to SQLite's log, is 5 % of the time here); "
+        "which do not. Storage is batched in one transaction (chunks of 500: an executemany on "
+        "SQLite, COPY on PostgreSQL; the commit, which writes about 40 MB to SQLite's log, "
+        "is 5 % of the time here); "
         "the re-run only parses, validates and looks up the idempotency keys. On PostgreSQL "
         "the database server runs in its own process, so "
         "its share of the work is not on the pinned core.",
