@@ -386,7 +386,9 @@ class ShapeCache:
         base = SEP.join(shape.tokens)
         with self._lock:
             keep = self._kept.get(base, frozenset())
-            key = base + SEP + json.dumps([shape.values[i] for i in sorted(keep)])
+            # json.dumps([]) is "[]": the usual case, without building an encoder per call
+            key = base + SEP + (json.dumps([shape.values[i] for i in sorted(keep)]) if keep
+                                else "[]")
             known = key in self._templates
             template = self._templates.get(key)
             if known:
