@@ -63,6 +63,8 @@ class _Template:
     rdfc: RdfcPlan | None = None
     # IRIs already found safe for this template's IRI slots (they depend on its contexts).
     safe_iris: dict = field(default_factory=dict, compare=False, hash=False)
+    # Per entry of ``tokens``: the tokens of values already seen there, by value.
+    memos: tuple[dict, ...] = field(default=(), compare=False, hash=False)
 
 
 class ShapeQuads(list):
@@ -270,7 +272,7 @@ def _build_template(document: dict, loader: FrozenLoader, value_count: int,
     tokens, build, constants = _compile(template)
     return _Template(tuple(template), frozenset(iri_slots), frozenset(int_slots),
                      _context_terms(loader, document), tokens, build, constants,
-                     RdfcPlan(template))
+                     RdfcPlan(template), memos=tuple({} for _ in tokens))
 
 
 def _compile(template: list[tuple]) -> tuple[tuple, object, tuple[str, ...]]:
@@ -318,10 +320,13 @@ def _iri_unsafe(template: _Template, value: object) -> bool:
     return prefix in template.forbidden_prefixes or value in template.forbidden_prefixes
 
 
-# Tokens of values seen before, keyed by (kind, literal suffix, exact type, value): a batch of
-# credentials repeats most of its values (issuer, course, URLs, dates). Bounded by clearing.
-_TOKENS: dict[tuple, str] = {}
+# Tokens of values seen before: a batch of credentials repeats most of its values (issuer,
+# course, URLs, dates). Each template entry keeps its own, by value — an entry's kind and suffix
+# are fixed, and its values are of one exact type (text; whole numbers for "int" entries, checked
+# above) — so an entry whose values never repeat (ids, names) cannot push out the others'.
+# Bounded by clearing.
 _MEMO_MAX = 8192
+_ENTRY_MEMO_MAX = 1024
 
 
 def _token(kind: str, suffix: str, value: object) -> str | None:
@@ -349,18 +354,18 @@ def _fill(template: _Template, values: list[object]) -> ShapeQuads | None:
         if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= MAX_INT:
             return None
     tokens = []
-    memo = _TOKENS
-    for index, kind, suffix in template.tokens:
+    for (index, kind, suffix), memo in zip(template.tokens, template.memos, strict=True):
         value = values[index]
-        key = (kind, suffix, type(value), value)
-        token = memo.get(key)
+        if type(value) is not str and kind != "int":
+            return None  # an IRI or a literal slot holds text (other types: the full path)
+        token = memo.get(value)
         if token is None:
             token = _token(kind, suffix, value)
             if token is None:
                 return None
-            if len(memo) >= _MEMO_MAX:
+            if len(memo) >= _ENTRY_MEMO_MAX:
                 memo.clear()
-            memo[key] = token
+            memo[value] = token
         tokens.append(token)
     quads = template.build(ShapeQuads, template.constants, tokens)
     quads.rdfc = template.rdfc
