@@ -138,12 +138,13 @@ def refuse_busy_port(port: int) -> None:
 
 
 def gunicorn(service: str, port: int, env: dict, workers: int, threads: int,
-             log: Path) -> subprocess.Popen:
+             log: Path, cwd: Path = ROOT) -> subprocess.Popen:
+    """``cwd``: the checkout whose code the server runs (verify_ab.py runs two)."""
     refuse_busy_port(port)
     command = [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
                "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}",
                "--log-level", "warning", "--reuse-port", f"{service}:create_app()"]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env},
+    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env},
                                stdout=log.open("wb"), stderr=subprocess.STDOUT,
                                start_new_session=True)
     deadline = time.monotonic() + 90
