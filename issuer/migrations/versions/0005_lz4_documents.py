@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from issuer.storage import use_lz4
+from issuer.storage import LZ4_COLUMNS, use_lz4
 
 revision = "0005"
 down_revision = "0004"
@@ -31,5 +31,6 @@ def downgrade() -> None:
     bind = op.get_bind()
     if op.get_context().as_sql or bind.dialect.name != "postgresql":
         return
-    op.execute("ALTER TABLE issuer_records ALTER COLUMN document SET COMPRESSION DEFAULT, "
-               "ALTER COLUMN holder_document SET COMPRESSION DEFAULT")
+    for table, columns in LZ4_COLUMNS.items():
+        op.execute(f"ALTER TABLE {table} "
+                   + ", ".join(f"ALTER COLUMN {name} SET COMPRESSION DEFAULT" for name in columns))
